@@ -1,0 +1,130 @@
+package checks
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/secretslab/workshop/internal/keys"
+)
+
+// storedPair is a key pair read from a secret's JSON value.
+type storedPair struct {
+	ID     string
+	Secret string
+	// Problem says why the value is not a usable pair; empty when it is.
+	Problem string
+}
+
+// parseStoredPair reads the JSON members AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY from a secret value.
+func parseStoredPair(value string) storedPair {
+	var fields map[string]any
+	if err := json.Unmarshal([]byte(value), &fields); err != nil {
+		return storedPair{Problem: "the value is not a JSON object"}
+	}
+	id, _ := fields[secretKeyID].(string)
+	secret, _ := fields[secretKeySecret].(string)
+	if id == "" || secret == "" {
+		return storedPair{Problem: fmt.Sprintf("the JSON lacks %s or %s (it has %s)", secretKeyID, secretKeySecret, memberNames(fields))}
+	}
+	return storedPair{ID: id, Secret: secret}
+}
+
+func memberNames(fields map[string]any) string {
+	var names []string
+	for k := range fields {
+		names = append(names, k)
+	}
+	if len(names) == 0 {
+		return "no members"
+	}
+	return strings.Join(names, ", ")
+}
+
+// pairProblem returns why a pair is not an active, working key of the app
+// user, or "" when it is.
+func (e *Env) pairProblem(ctx context.Context, p storedPair, appKeys map[string]iamtypes.StatusType) (string, error) {
+	if p.Problem != "" {
+		return p.Problem, nil
+	}
+	status, ok := appKeys[p.ID]
+	if !ok {
+		return fmt.Sprintf("%s is not a key of %s", keys.Redact(p.ID), e.Sandbox.Config.AppUser), nil
+	}
+	if status != iamtypes.StatusTypeActive {
+		return fmt.Sprintf("%s is %s", keys.Redact(p.ID), status), nil
+	}
+	arn, code, err := e.pairIdentity(ctx, p.ID, p.Secret)
+	if err != nil {
+		return "", err
+	}
+	if code != "" || !e.isAppUserARN(arn) {
+		return fmt.Sprintf("a request signed with %s failed: %s", keys.Redact(p.ID), identityText(arn, code)), nil
+	}
+	return "", nil
+}
+
+func storeSecretStep() Step {
+	return Step{ID: StepStoreSecret, Check: checkStoreSecret, Solve: solveStoreSecret, Wrong: storeSecretWrongs()}
+}
+
+func checkStoreSecret(ctx context.Context, e *Env) (*Result, error) {
+	r := newResult(StepStoreSecret)
+	names, err := e.secretNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	appKeys, err := e.appUserKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	var problems []string
+	for _, name := range preferFirst(names, e.Sandbox.Config.SuggestedSecretName) {
+		value, found, err := e.secretValue(ctx, name, "AWSCURRENT")
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			problems = append(problems, name+": no current value")
+			continue
+		}
+		problem, err := e.pairProblem(ctx, parseStoredPair(value), appKeys)
+		if err != nil {
+			return nil, err
+		}
+		if problem == "" {
+			pair := parseStoredPair(value)
+			r.pass("a secret holds the active key pair as JSON", "secret %s: AWSCURRENT is JSON with %s = %s and a matching secret; the key is active", name, secretKeyID, keys.Redact(pair.ID))
+			r.Facts[factSecretName] = name
+			return r.done(), nil
+		}
+		problems = append(problems, name+": "+problem)
+	}
+
+	evidence := "no secrets in Secrets Manager"
+	if len(problems) > 0 {
+		evidence = strings.Join(problems, "; ")
+	}
+	r.fail("a secret holds the active key pair as JSON",
+		fmt.Sprintf("Store the working pair from config.py: `aws secretsmanager create-secret --name %s --secret-string '{\"%s\":\"...\",\"%s\":\"...\"}'`.", e.Sandbox.Config.SuggestedSecretName, secretKeyID, secretKeySecret),
+		"%s", evidence)
+	return r.done(), nil
+}
+
+// preferFirst returns names with first moved to the front when present.
+func preferFirst(names []string, first string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if n == first {
+			out = append([]string{n}, out...)
+		} else {
+			out = append(out, n)
+		}
+	}
+	return out
+}

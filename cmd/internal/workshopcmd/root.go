@@ -1,0 +1,72 @@
+package workshopcmd
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/secretslab/workshop/cmd/internal/cmdutil"
+)
+
+// Main runs the workshop command with the process's arguments and returns
+// the exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	f := cmdutil.NewFactory("workshop")
+	return Execute(ctx, f, os.Args[1:])
+}
+
+// Execute runs the workshop command with args and returns the exit code.
+func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	cmdutil.PrintError(f.IO.ErrOut, f.AppName, err)
+	return cmdutil.ExitCode(err)
+}
+
+// NewCmdRoot returns the workshop command with all its subcommands.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "workshop",
+		Short: "Learn secret hygiene by making the mistake in a sandbox and fixing it",
+		Long: cmdutil.Heredoc(`
+			workshop guides you through the secrets workshop: you hardcode AWS keys in a
+			sample app, get a push blocked by push protection, move the keys to Secrets
+			Manager, rewrite history, and rotate the leaked key. Everything runs locally:
+			a git host on disk and an AWS endpoint on 127.0.0.1, with no network and no
+			AWS account.
+
+			Commands find the sandbox from --dir, else $WORKSHOP_DIR, else the current
+			folder and its parents.
+
+			EXIT STATUS
+			  0  success (for check: the step passed)
+			  1  check: the step is not done yet
+			  2  error: bad input, a broken sandbox, a missing git, an endpoint that is down
+		`),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
+
+	root.AddCommand(
+		NewCmdStart(f, nil),
+		NewCmdNext(f, nil),
+		NewCmdCheck(f, nil),
+		NewCmdHint(f, nil),
+		NewCmdStatus(f, nil),
+		NewCmdEnv(f, nil),
+		NewCmdFork(f, nil),
+		NewCmdStop(f, nil),
+		NewCmdHook(f),
+		NewCmdEndpoint(f),
+	)
+	return root
+}

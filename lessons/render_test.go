@@ -1,0 +1,95 @@
+package lessons
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+const sampleMarkdown = "# Title\n\nSome **bold** text that is long enough to need wrapping when the terminal is narrow, which is the point of this paragraph.\n\n```sh\necho hello\n```\n"
+
+func TestRenderPlain(t *testing.T) {
+	t.Parallel()
+	tests := map[string]RenderOptions{
+		"not a terminal":         {TTY: false, Width: 40},
+		"terminal without color": {TTY: true, NoColor: true, Width: 40},
+	}
+	for name, opts := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var out strings.Builder
+			if err := Render(&out, sampleMarkdown, opts); err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			if out.String() != sampleMarkdown {
+				t.Errorf("Render changed the markdown:\n%s", out.String())
+			}
+		})
+	}
+}
+
+func TestRenderTerminal(t *testing.T) {
+	t.Parallel()
+	for _, style := range []string{"dark", "light"} {
+		t.Run(style, func(t *testing.T) {
+			t.Parallel()
+			var out strings.Builder
+			if err := Render(&out, sampleMarkdown, RenderOptions{TTY: true, Width: 40, Style: style}); err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			if !strings.Contains(out.String(), "\x1b[") {
+				t.Errorf("terminal output has no ANSI escape sequences:\n%q", out.String())
+			}
+			plain := ansiEscape.ReplaceAllString(out.String(), "")
+			if strings.Contains(plain, "**bold**") {
+				t.Error("terminal output still shows the Markdown emphasis markers")
+			}
+			if !strings.Contains(plain, "echo hello") {
+				t.Error("terminal output lost the code block")
+			}
+		})
+	}
+}
+
+func TestRenderWrapsAtWidth(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	if err := Render(&out, sampleMarkdown, RenderOptions{TTY: true, Width: 40, Style: "dark"}); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	for _, line := range strings.Split(ansiEscape.ReplaceAllString(out.String(), ""), "\n") {
+		if n := utf8.RuneCountInString(strings.TrimRight(line, " ")); n > 40 {
+			t.Errorf("line of %d columns exceeds the width of 40: %q", n, line)
+		}
+	}
+}
+
+func TestRenderInvalidStyle(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	err := Render(&out, sampleMarkdown, RenderOptions{TTY: true, Style: "purple"})
+	if err == nil {
+		t.Fatal("Render succeeded, want an error")
+	}
+	if !strings.Contains(err.Error(), `invalid style "purple"`) {
+		t.Errorf("Render error = %v, want invalid style", err)
+	}
+}
+
+func TestRenderEveryStep(t *testing.T) {
+	t.Parallel()
+	w := mustEmbedded(t)
+	for _, id := range stepIDs {
+		text, err := w.StepText(id, testValues())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		if err := Render(&out, text, RenderOptions{TTY: true, Width: 80, Style: "dark"}); err != nil {
+			t.Errorf("Render step %s: %v", id, err)
+		}
+	}
+}
