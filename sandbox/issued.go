@@ -16,10 +16,9 @@ const FactCommittedKeyID = "committed_key_id"
 // by push protection and the history checks: the fake pair, and every access
 // key the local endpoint ever issued, deleted ones included.
 //
-// NOTE: in real-AWS mode the workshop cannot list the keys AWS issued; it
-// knows only the key id recorded in the progress file (never the secret, so
-// the progress file holds no secret), so the working secret is not searched
-// for exactly there and pattern rules must find it.
+// NOTE: in real-AWS mode the workshop cannot list the keys AWS issued. It
+// has only the key id recorded in the progress file, which never stores a
+// secret, so there the working secret is found by pattern rules alone.
 func (s *Sandbox) IssuedValues() ([]secretscan.Value, error) {
 	cfg := s.Config
 	values := []secretscan.Value{

@@ -142,6 +142,9 @@ func TestBlockingRulesInCatalogue(t *testing.T) {
 		if _, ok := rules[id]; !ok {
 			t.Errorf("blocking rule %s is not in gitleaks' catalogue", id)
 		}
+		if strings.Contains(id, "generic") {
+			t.Errorf("generic rule %s blocks", id)
+		}
 	}
 	if _, ok := rules["aws-access-token"]; ok {
 		t.Error("gitleaks' aws-access-token rule is still in the catalogue")

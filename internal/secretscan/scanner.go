@@ -115,7 +115,7 @@ func knownByLabel(values []Value) map[string]string {
 // Scan returns the secrets in data, which is the content of the file at
 // path, sorted by position. Text in UTF-8, with or without a byte order mark,
 // and in UTF-16 is scanned with every rule. Binary data is searched for the
-// issued values only, and IsBinary tells the two apart.
+// issued values only, and IsBinary distinguishes the two.
 func (s *Scanner) Scan(path string, data []byte) []Finding {
 	text, encoding := DecodeText(data)
 	if encoding == TextBinary {

@@ -118,7 +118,7 @@ func (f *Factory) EnsureEndpoint(ctx context.Context, sb *sandbox.Sandbox) (stri
 // Heredoc removes the common leading indentation of a raw string literal, so
 // help text can be indented with the code.
 func Heredoc(s string) string {
-	lines := strings.Split(strings.Trim(s, "\n"), "\n")
+	lines := strings.Split(strings.TrimLeft(strings.TrimRight(s, " \t\n"), "\n"), "\n")
 	indent := -1
 	for _, line := range lines {
 		if strings.TrimSpace(line) == "" {
@@ -130,7 +130,10 @@ func Heredoc(s string) string {
 		}
 	}
 	for i, line := range lines {
-		if len(line) >= indent && indent > 0 {
+		switch {
+		case strings.TrimSpace(line) == "":
+			lines[i] = ""
+		case indent > 0:
 			lines[i] = line[indent:]
 		}
 	}
