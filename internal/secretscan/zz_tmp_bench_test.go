@@ -28,3 +28,11 @@ func BenchmarkTmpNetHTTP(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkTmpNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
