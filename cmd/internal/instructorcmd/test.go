@@ -3,9 +3,9 @@ package instructorcmd
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +26,8 @@ type TestOptions struct {
 	WorkDir string
 	// Keep leaves the throwaway sandboxes on disk for inspection.
 	Keep bool
+	// Parallel is how many sandboxes are proven at once; default the number of CPUs.
+	Parallel int
 }
 
 // NewCmdTest returns `instructor test`.
@@ -59,18 +61,20 @@ func NewCmdTest(f *cmdutil.Factory, runF func(*TestOptions) error) *cobra.Comman
 	cmd.Flags().StringVar(&opts.Step, "step", "", "prove only this step")
 	cmd.Flags().StringVar(&opts.WorkDir, "work-dir", "", "folder for the throwaway sandboxes (default: a new temporary folder)")
 	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "keep the throwaway sandboxes")
+	cmd.Flags().IntVar(&opts.Parallel, "parallel", runtime.NumCPU(), "how many sandboxes to prove at once")
 	return cmd
 }
 
-// prover runs the claims and counts them.
-type prover struct {
-	f       *cmdutil.Factory
-	workDir string
-	n       int
-	passed  int
-	failed  int
-	out     io.Writer
+// claim is one proven or disproven statement about a step.
+type claim struct {
+	step, text string
+	ok         bool
+	why        string
 }
+
+// job proves some claims in sandboxes of its own, so jobs can run in
+// parallel.
+type job func(ctx context.Context, sandboxDir string) ([]claim, error)
 
 func testRun(ctx context.Context, opts *TestOptions) error {
 	f := opts.F
@@ -87,18 +91,81 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 	}
 	defer cleanup()
 
-	p := &prover{f: f, workDir: work, out: f.IO.Out}
+	var jobs []job
 	for _, step := range w.Steps {
-		if opts.Step != "" && step.ID != opts.Step {
-			continue
-		}
-		if err := p.proveStep(ctx, step.ID); err != nil {
-			return err
+		if opts.Step == "" || step.ID == opts.Step {
+			jobs = append(jobs, stepJobs(f, step.ID)...)
 		}
 	}
-	fmt.Fprintf(p.out, "\n%d passed, %d failed\n", p.passed, p.failed)
-	if p.failed > 0 {
+	passed, failed := 0, 0
+	err = runJobs(ctx, jobs, opts.Parallel, work, func(claims []claim) {
+		for _, c := range claims {
+			if c.ok {
+				passed++
+				fmt.Fprintf(f.IO.Out, "ok    %-16s %s\n", c.step, c.text)
+			} else {
+				failed++
+				fmt.Fprintf(f.IO.Out, "FAIL  %-16s %s: %s\n", c.step, c.text, c.why)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.Out, "\n%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
 		return &cmdutil.ExitError{Code: cmdutil.ExitNotYet}
+	}
+	return nil
+}
+
+// runJobs runs jobs on up to workers goroutines and hands each job's claims
+// to emit in job order, as soon as every earlier job has finished. It stops
+// at the first job that fails to run.
+func runJobs(ctx context.Context, jobs []job, workers int, work string, emit func([]claim)) error {
+	type outcome struct {
+		claims []claim
+		err    error
+	}
+	done := make([]chan outcome, len(jobs))
+	for i := range done {
+		done[i] = make(chan outcome, 1)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range jobs {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range max(workers, 1) {
+		go func() {
+			for i := range next {
+				dir := filepath.Join(work, fmt.Sprintf("job%02d", i+1))
+				claims, err := jobs[i](ctx, dir)
+				done[i] <- outcome{claims, err}
+			}
+		}()
+	}
+
+	for i := range jobs {
+		var o outcome
+		select {
+		case o = <-done[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if o.err != nil {
+			return o.err
+		}
+		emit(o.claims)
 	}
 	return nil
 }
@@ -121,96 +188,93 @@ func workDir(opts *TestOptions) (string, func(), error) {
 	return dir, func() { os.RemoveAll(dir) }, nil //nolint:errcheck // a temporary folder
 }
 
-// proveStep proves the three claims of one step.
-func (p *prover) proveStep(ctx context.Context, id string) error {
+// stepJobs returns the jobs that prove one step: the untouched step and
+// the reference solution in one sandbox, and each wrong solution in its own.
+func stepJobs(f *cmdutil.Factory, id string) []job {
 	step, ok := checks.Lookup(id)
 	if !ok {
-		p.claim(id, "has a check", false, "no check is registered for this step")
-		return nil
+		return []job{func(context.Context, string) ([]claim, error) {
+			return []claim{{id, "has a check", false, "no check is registered for this step"}}, nil
+		}}
 	}
-	if err := p.proveUntouchedAndReference(ctx, step); err != nil {
-		return err
-	}
+	jobs := []job{func(ctx context.Context, dir string) ([]claim, error) {
+		return proveUntouchedAndReference(ctx, f, dir, step)
+	}}
 	for _, wrong := range step.Wrong {
-		if err := p.proveWrong(ctx, step, wrong); err != nil {
-			return err
-		}
+		jobs = append(jobs, func(ctx context.Context, dir string) ([]claim, error) {
+			return proveWrong(ctx, f, dir, step, wrong)
+		})
 	}
-	return nil
+	return jobs
 }
 
-func (p *prover) proveUntouchedAndReference(ctx context.Context, step checks.Step) error {
-	s, done, err := p.sandboxAt(ctx, step.ID)
+func proveUntouchedAndReference(ctx context.Context, f *cmdutil.Factory, dir string, step checks.Step) ([]claim, error) {
+	s, done, err := sandboxAt(ctx, f, dir, step.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer done()
 
 	res, err := checkAndRecord(ctx, s, step.ID)
 	if err != nil {
-		return fmt.Errorf("check %s on the untouched step: %w", step.ID, err)
+		return nil, fmt.Errorf("check %s on the untouched step: %w", step.ID, err)
 	}
-	p.claim(step.ID, "fails on the untouched step", !res.Passed, "the check passed")
+	claims := []claim{{step.ID, "fails on the untouched step", !res.Passed, "the check passed"}}
 
+	const reference = "passes after the reference solution"
 	env, err := s.CheckEnv(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := step.Solve(ctx, env); err != nil {
-		p.claim(step.ID, "passes after the reference solution", false, "the solution failed: "+err.Error())
-		return nil
+		return append(claims, claim{step.ID, reference, false, "the solution failed: " + err.Error()}), nil
 	}
 	res, err = checkAndRecord(ctx, s, step.ID)
 	if err != nil {
-		return fmt.Errorf("check %s after the reference solution: %w", step.ID, err)
+		return nil, fmt.Errorf("check %s after the reference solution: %w", step.ID, err)
 	}
-	p.claim(step.ID, "passes after the reference solution", res.Passed, failedItems(res))
-	return nil
+	return append(claims, claim{step.ID, reference, res.Passed, failedItems(res)}), nil
 }
 
-func (p *prover) proveWrong(ctx context.Context, step checks.Step, wrong checks.Wrong) error {
-	s, done, err := p.sandboxAt(ctx, step.ID)
+func proveWrong(ctx context.Context, f *cmdutil.Factory, dir string, step checks.Step, wrong checks.Wrong) ([]claim, error) {
+	s, done, err := sandboxAt(ctx, f, dir, step.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer done()
 
 	env, err := s.CheckEnv(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	name := fmt.Sprintf("fails on a wrong solution: %s", wrong.Name)
+	text := "fails on a wrong solution: " + wrong.Name
 	if err := wrong.Apply(ctx, env); err != nil {
-		p.claim(step.ID, name, false, "the wrong solution could not be applied: "+err.Error())
-		return nil
+		return []claim{{step.ID, text, false, "the wrong solution could not be applied: " + err.Error()}}, nil
 	}
 	res, err := checkAndRecord(ctx, s, step.ID)
 	if err != nil {
-		return fmt.Errorf("check %s after the wrong solution %q: %w", step.ID, wrong.Name, err)
+		return nil, fmt.Errorf("check %s after the wrong solution %q: %w", step.ID, wrong.Name, err)
 	}
-	p.claim(step.ID, name, !res.Passed, "the check passed")
-	return nil
+	return []claim{{step.ID, text, !res.Passed, "the check passed"}}, nil
 }
 
-// sandboxAt creates a fresh sandbox solved up to step id. done stops its
-// endpoint.
-func (p *prover) sandboxAt(ctx context.Context, id string) (*session.Session, func(), error) {
-	p.n++
-	dir := filepath.Join(p.workDir, fmt.Sprintf("%02d-%s", p.n, id))
+// sandboxAt creates a fresh sandbox in dir solved up to step id. done stops
+// its endpoint.
+func sandboxAt(ctx context.Context, f *cmdutil.Factory, dir, id string) (*session.Session, func(), error) {
 	port, err := endpoint.FreePort()
 	if err != nil {
 		return nil, nil, err
 	}
-	sb, err := sandbox.Create(ctx, sandbox.CreateOptions{Dir: dir, Learner: "tester", AWSPort: port, Git: p.f.Git, Now: p.f.Now})
+	sb, err := sandbox.Create(ctx, sandbox.CreateOptions{Dir: dir, Learner: "tester", AWSPort: port, Git: f.Git, Now: f.Now})
 	if err != nil {
 		return nil, nil, err
 	}
 	done := func() { endpoint.Stop(context.WithoutCancel(ctx), sb.AWSDir()) } //nolint:errcheck // best-effort stop of a throwaway endpoint
-	if _, err := p.f.EnsureEndpoint(ctx, sb); err != nil {
+	if _, err := f.EnsureEndpoint(ctx, sb); err != nil {
 		done()
 		return nil, nil, err
 	}
-	s, err := session.ForSandbox(p.f, sb)
+	s, err := session.ForSandbox(f, sb)
 	if err == nil {
 		err = solveThrough(ctx, s, id)
 	}
@@ -233,14 +297,4 @@ func solveThrough(ctx context.Context, s *session.Session, id string) error {
 		}
 	}
 	return nil
-}
-
-func (p *prover) claim(step, claim string, ok bool, why string) {
-	if ok {
-		p.passed++
-		fmt.Fprintf(p.out, "ok    %-16s %s\n", step, claim)
-		return
-	}
-	p.failed++
-	fmt.Fprintf(p.out, "FAIL  %-16s %s: %s\n", step, claim, why)
 }
