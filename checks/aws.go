@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -13,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/secretslab/workshop/sandbox"
 )
 
 // Names of the JSON members a stored key pair must use, the same as the
@@ -52,15 +55,41 @@ func (e *Env) configFor(id, secret string) aws.Config {
 	return cfg
 }
 
+// newKeyWait is how long a check retries a request that real AWS rejects
+// with InvalidClientTokenId: a new IAM key can take several seconds to work.
+const newKeyWait = 10 * time.Second
+
 // pairIdentity signs GetCallerIdentity with the pair and returns the caller's
-// ARN, or the error code AWS answered with.
+// ARN, or the error code of AWS's response. In real mode it retries while AWS
+// rejects the key as unknown, as it can for a key created seconds ago.
 func (e *Env) pairIdentity(ctx context.Context, id, secret string) (arn, code string, err error) {
 	client := sts.NewFromConfig(e.configFor(id, secret))
-	out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if code, toolErr := serviceAnswer("sts GetCallerIdentity", err); toolErr != nil || code != "" {
-		return "", code, toolErr
+	deadline := e.now().Add(newKeyWait)
+	for {
+		out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		code, toolErr := serviceAnswer("sts GetCallerIdentity", err)
+		if toolErr != nil {
+			return "", "", toolErr
+		}
+		if code == "" {
+			return aws.ToString(out.Arn), "", nil
+		}
+		if code != "InvalidClientTokenId" || e.Sandbox.Config.AWSMode != sandbox.AWSReal || !e.now().Before(deadline) {
+			return "", code, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", "", fmt.Errorf("%w: sts GetCallerIdentity: %v", ErrToolFailed, ctx.Err())
+		case <-time.After(time.Second):
+		}
 	}
-	return aws.ToString(out.Arn), "", nil
+}
+
+func (e *Env) now() time.Time {
+	if e.Now == nil {
+		return time.Now()
+	}
+	return e.Now()
 }
 
 // pairListBuckets signs S3 ListBuckets with the pair and returns the number

@@ -58,7 +58,7 @@ func checkRotate(ctx context.Context, e *Env) (*Result, error) {
 	status, exists := appKeys[oldID]
 	r.add(!exists || status == iamtypes.StatusTypeInactive, "the leaked key is inactive or deleted",
 		fmt.Sprintf("Deactivate it: `aws iam update-access-key --user-name %s --access-key-id %s --status Inactive`, then delete it.", e.Sandbox.Config.AppUser, oldID),
-		"%s is %s", keys.Redact(oldID), map[bool]string{true: string(status), false: "deleted"}[exists])
+		"%s is %s", keys.RedactID(oldID), map[bool]string{true: string(status), false: "deleted"}[exists])
 
 	current, _, err := e.secretValue(ctx, secret, "AWSCURRENT")
 	if err != nil {
@@ -74,7 +74,7 @@ func checkRotate(ctx context.Context, e *Env) (*Result, error) {
 	}
 	r.add(problem == "", "the secret's AWSCURRENT holds a new active key",
 		fmt.Sprintf("Create a new key and store it: `aws secretsmanager put-secret-value --secret-id %s --secret-string '{...}'`.", secret),
-		"secret %s AWSCURRENT: %s", secret, orText(problem, "a new active key "+keys.Redact(pair.ID)))
+		"secret %s AWSCURRENT: %s", secret, orText(problem, "a new active key "+keys.RedactID(pair.ID)))
 
 	previous, _, err := e.secretValue(ctx, secret, "AWSPREVIOUS")
 	if err != nil {
@@ -83,7 +83,7 @@ func checkRotate(ctx context.Context, e *Env) (*Result, error) {
 	prev := parseStoredPair(previous)
 	r.add(prev.ID == oldID, "the secret's AWSPREVIOUS holds the leaked key",
 		"Update the existing secret with put-secret-value (not a new secret), so Secrets Manager keeps the old value as AWSPREVIOUS.",
-		"secret %s AWSPREVIOUS: %s", secret, orText(keys.Redact(prev.ID), "no previous version"))
+		"secret %s AWSPREVIOUS: %s", secret, orText(keys.RedactID(prev.ID), "no previous version"))
 
 	imported, err := e.importConfig(ctx)
 	if err != nil {
@@ -94,6 +94,6 @@ func checkRotate(ctx context.Context, e *Env) (*Result, error) {
 		got = imported.AccessKeyID
 	}
 	r.add(got != "" && got == pair.ID && got != oldID, "importing config.py yields the new key", "config.py should need no change: it reads AWSCURRENT. Check the secret name it uses.",
-		"import gave %s", orText(keys.Redact(got), "an error"))
+		"import gave %s", orText(keys.RedactID(got), "an error"))
 	return r.done(), nil
 }

@@ -100,7 +100,12 @@ func (e *Env) conflictMarkers(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("%w: %v", ErrToolFailed, err)
 	}
 	var found []string
+	seen := map[string]bool{}
 	for _, name := range strings.Split(strings.TrimRight(out, "\x00"), "\x00") {
+		if seen[name] {
+			continue // an unmerged file is listed once per stage
+		}
+		seen[name] = true
 		data, err := os.ReadFile(filepath.Join(e.Sandbox.AppDir(), name))
 		if errors.Is(err, fs.ErrNotExist) || name == "" {
 			continue

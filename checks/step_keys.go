@@ -62,7 +62,7 @@ func checkHardcode(ctx context.Context, e *Env) (*Result, error) {
 		return nil, err
 	}
 	r.add(code == "InvalidAccessKeyId", "the sandbox rejects the fake key id", "The sandbox should not know the fake key; rebuild the sandbox with `instructor reset` if this persists.",
-		"S3 ListBuckets signed with %s answered %s", keys.Redact(cfg.FakeAccessKeyID), orOK(code))
+		"S3 ListBuckets signed with %s answered %s", keys.RedactID(cfg.FakeAccessKeyID), orOK(code))
 
 	if err := e.checkAppRan(r, cfg.FakeAccessKeyID, false, "run `python3 list_buckets.py` in app/ and read the InvalidAccessKeyId error"); err != nil {
 		return nil, err
@@ -113,7 +113,11 @@ func (e *Env) checkAppRan(r *result, keyID string, wantSuccess bool, hint string
 	if wantSuccess {
 		name, outcome = "the app ran with this key and listed buckets", "succeeded"
 	}
-	r.add(matched > 0, name, "Then "+hint+".",
+	fullHint := "Then " + hint + "."
+	if seen == 0 {
+		fullHint = "The endpoint saw no request from the app. In your shell run `eval \"$(workshop env)\"` first (without it the app tries real AWS), then " + hint + "."
+	}
+	r.add(matched > 0, name, fullHint,
 		"the endpoint logged %d ListBuckets request(s) from the app signed with %s, %d %s", seen, keys.Redact(keyID), matched, outcome)
 	return nil
 }
@@ -142,14 +146,14 @@ func checkOwnKeys(ctx context.Context, e *Env) (*Result, error) {
 	status, isAppKey := appKeys[id]
 	r.add(isAppKey && status == iamtypes.StatusTypeActive, fmt.Sprintf("config.py holds an active key of %s", user),
 		fmt.Sprintf("Use a key of the app's own user: `aws iam create-access-key --user-name %s` (not your own learner key, and not the fake one).", user),
-		"%s is %s", keys.Redact(id), keyStatusText(isAppKey, status, user))
+		"%s is %s", keys.RedactID(id), keyStatusText(isAppKey, status, user))
 
 	arn, code, err := e.pairIdentity(ctx, id, secret)
 	if err != nil {
 		return nil, err
 	}
 	r.add(code == "" && e.isAppUserARN(arn), "a request signed with the pair succeeds", "Copy the SecretAccessKey exactly as create-access-key printed it.",
-		"STS GetCallerIdentity signed with %s answered %s", keys.Redact(id), identityText(arn, code))
+		"STS GetCallerIdentity signed with %s answered %s", keys.RedactID(id), identityText(arn, code))
 
 	if err := e.checkAppRan(r, id, true, "run `python3 list_buckets.py` in app/ and see the bucket names"); err != nil {
 		return nil, err

@@ -88,7 +88,7 @@ func checkForkAndPush(ctx context.Context, e *Env) (*Result, error) {
 		origin = ""
 	}
 	r.add(sameRepo(origin, e.Sandbox.ForkURL()), "origin is your fork",
-		fmt.Sprintf("Point origin at the fork: `git remote set-url origin %s`.", e.Sandbox.ForkURL()),
+		fmt.Sprintf("Point origin at the fork: `cd %s && git remote set-url origin %s`.", e.Sandbox.AppDir(), e.Sandbox.ForkURL()),
 		"origin is %s", orNone(origin))
 
 	local, err := e.inspect(ctx, e.Sandbox.AppDir())

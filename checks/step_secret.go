@@ -53,17 +53,17 @@ func (e *Env) pairProblem(ctx context.Context, p storedPair, appKeys map[string]
 	}
 	status, ok := appKeys[p.ID]
 	if !ok {
-		return fmt.Sprintf("%s is not a key of %s", keys.Redact(p.ID), e.Sandbox.Config.AppUser), nil
+		return fmt.Sprintf("%s is not a key of %s", keys.RedactID(p.ID), e.Sandbox.Config.AppUser), nil
 	}
 	if status != iamtypes.StatusTypeActive {
-		return fmt.Sprintf("%s is %s", keys.Redact(p.ID), status), nil
+		return fmt.Sprintf("%s is %s", keys.RedactID(p.ID), status), nil
 	}
 	arn, code, err := e.pairIdentity(ctx, p.ID, p.Secret)
 	if err != nil {
 		return "", err
 	}
 	if code != "" || !e.isAppUserARN(arn) {
-		return fmt.Sprintf("a request signed with %s failed: %s", keys.Redact(p.ID), identityText(arn, code)), nil
+		return fmt.Sprintf("a request signed with %s failed: %s", keys.RedactID(p.ID), identityText(arn, code)), nil
 	}
 	return "", nil
 }
@@ -90,7 +90,9 @@ func checkStoreSecret(ctx context.Context, e *Env) (*Result, error) {
 			return nil, err
 		}
 		if !found {
-			problems = append(problems, name+": no current value")
+			if contains(names, name) {
+				problems = append(problems, name+": no current value")
+			}
 			continue
 		}
 		problem, err := e.pairProblem(ctx, parseStoredPair(value), appKeys)
@@ -99,7 +101,7 @@ func checkStoreSecret(ctx context.Context, e *Env) (*Result, error) {
 		}
 		if problem == "" {
 			pair := parseStoredPair(value)
-			r.pass("a secret holds the active key pair as JSON", "secret %s: AWSCURRENT is JSON with %s = %s and a matching secret; the key is active", name, secretKeyID, keys.Redact(pair.ID))
+			r.pass("a secret holds the active key pair as JSON", "secret %s: AWSCURRENT is JSON with %s = %s and a matching secret; the key is active", name, secretKeyID, keys.RedactID(pair.ID))
 			r.Facts[factSecretName] = name
 			return r.done(), nil
 		}
@@ -110,19 +112,25 @@ func checkStoreSecret(ctx context.Context, e *Env) (*Result, error) {
 	if len(problems) > 0 {
 		evidence = strings.Join(problems, "; ")
 	}
-	r.fail("a secret holds the active key pair as JSON",
-		fmt.Sprintf("Store the working pair from config.py: `aws secretsmanager create-secret --name %s --secret-string '{\"%s\":\"...\",\"%s\":\"...\"}'`.", e.Sandbox.Config.SuggestedSecretName, secretKeyID, secretKeySecret),
-		"%s", evidence)
+	name := e.Sandbox.Config.SuggestedSecretName
+	hint := fmt.Sprintf("Store the working pair from config.py: `aws secretsmanager create-secret --name %s --secret-string '{\"%s\":\"...\",\"%s\":\"...\"}'`.", name, secretKeyID, secretKeySecret)
+	if contains(names, name) {
+		hint = fmt.Sprintf("The secret %s exists: give it a new value with `aws secretsmanager put-secret-value --secret-id %s --secret-string '{\"%s\":\"...\",\"%s\":\"...\"}'`.", name, name, secretKeyID, secretKeySecret)
+	}
+	r.fail("a secret holds the active key pair as JSON", hint, "%s", evidence)
 	return r.done(), nil
 }
 
-// preferFirst returns names with first moved to the front when present.
+// preferFirst returns names with first at the front, listed or not:
+// ListSecrets in real AWS can lag minutes behind a secret created a moment
+// ago, while GetSecretValue of its name finds it at once.
 func preferFirst(names []string, first string) []string {
-	out := make([]string, 0, len(names))
+	if first == "" {
+		return names
+	}
+	out := []string{first}
 	for _, n := range names {
-		if n == first {
-			out = append([]string{n}, out...)
-		} else {
+		if n != first {
 			out = append(out, n)
 		}
 	}

@@ -38,7 +38,7 @@ func checkUseSecret(ctx context.Context, e *Env) (*Result, error) {
 		return r.done(), nil
 	}
 	r.add(info.calls("get_secret_value"), "config.py calls get_secret_value", "Fetch the keys with a boto3 secretsmanager client's get_secret_value(SecretId=...).",
-		"calls found: %s", strings.Join(info.Calls, ", "))
+		"calls found: %s", orText(strings.Join(info.Calls, ", "), "none"))
 	r.add(info.catches("ClientError"), "config.py handles ClientError", "Wrap the call in try/except botocore.exceptions.ClientError and say which secret failed.",
 		"exceptions caught: %s", orText(strings.Join(info.Caught, ", "), "none"))
 
@@ -72,6 +72,16 @@ func syntaxText(found bool, info *configInfo) string {
 // namedSecret returns the first string of config.py that is the name or ARN
 // of an existing secret.
 func (e *Env) namedSecret(ctx context.Context, candidates []string) (string, error) {
+	// Look up the recorded and suggested names directly first: ListSecrets
+	// in real AWS can lag minutes behind a new secret.
+	for _, s := range candidates {
+		if s != e.secretName() && s != e.Sandbox.Config.SuggestedSecretName {
+			continue
+		}
+		if _, found, err := e.secretValue(ctx, s, "AWSCURRENT"); err != nil || found {
+			return s, err
+		}
+	}
 	names, err := e.secretNames(ctx)
 	if err != nil {
 		return "", err
@@ -102,7 +112,7 @@ func (e *Env) checkImportYieldsSecret(ctx context.Context, r *result, secret str
 		return nil
 	}
 	if secret == "" {
-		r.fail(name, "Name your secret in config.py.", "import gave %s, but config.py names no secret", keys.Redact(imported.AccessKeyID))
+		r.fail(name, "Name your secret in config.py.", "import gave %s, but config.py names no secret", keys.RedactID(imported.AccessKeyID))
 		return nil
 	}
 	value, _, err := e.secretValue(ctx, secret, "AWSCURRENT")
@@ -112,7 +122,7 @@ func (e *Env) checkImportYieldsSecret(ctx context.Context, r *result, secret str
 	stored := parseStoredPair(value)
 	ok := stored.Problem == "" && imported.AccessKeyID == stored.ID && imported.SecretAccessKey == stored.Secret
 	r.add(ok, name, "Assign AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the secret's JSON members of the same names.",
-		"import gave %s; the secret's AWSCURRENT holds %s", keys.Redact(imported.AccessKeyID), orText(keys.Redact(stored.ID), stored.Problem))
+		"import gave %s; the secret's AWSCURRENT holds %s", keys.RedactID(imported.AccessKeyID), orText(keys.RedactID(stored.ID), stored.Problem))
 	return nil
 }
 

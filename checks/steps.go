@@ -86,8 +86,13 @@ func Run(ctx context.Context, e *Env, id string) (*Result, error) {
 
 func (e *Env) requireApp() error {
 	if _, err := os.Stat(filepath.Join(e.Sandbox.AppDir(), ".git")); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: %s has no git clone: restore it with `git clone %s %s`, or rebuild the sandbox with `instructor reset` (it archives the old one first)",
-			ErrAppMissing, e.Sandbox.AppDir(), e.Sandbox.UpstreamURL(), e.Sandbox.AppDir())
+		// The fork holds what the learner pushed; the upstream only the start.
+		source := e.Sandbox.UpstreamURL()
+		if e.Sandbox.HasFork() {
+			source = e.Sandbox.ForkURL()
+		}
+		return fmt.Errorf("%w: %s has no git clone: move what is left aside, then restore it with `git clone %s %s`, or rebuild the sandbox with `instructor reset --to STEP` (it archives the old one first)",
+			ErrAppMissing, e.Sandbox.AppDir(), source, e.Sandbox.AppDir())
 	}
 	return nil
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// DefaultWidth is the column at which Render wraps words when
-// RenderOptions.Width is zero.
+// DefaultWidth is the terminal width assumed when RenderOptions.Width is
+// zero.
 const DefaultWidth = 80
 
 // RenderOptions describe the output that Render writes to.
@@ -23,17 +23,24 @@ type RenderOptions struct {
 	// NO_COLOR environment variable. Render then writes the Markdown unchanged.
 	NoColor bool
 	// Width is the terminal width in columns. Zero means DefaultWidth.
+	// Render does not wrap at it: see Render.
 	Width int
-	// Style is "dark", "light", or empty to pick one from the terminal's
-	// background color, which termenv queries through standard output.
+	// Style is "dark" or "light"; empty means "dark". Render never asks the
+	// terminal for its background color, because a terminal that does not
+	// answer the query stalls the command for seconds.
 	Style string
 	// ColorProfile is the color depth of the terminal. The zero value is
 	// termenv.TrueColor.
 	ColorProfile termenv.Profile
 }
 
-// Render writes markdown to w. On a color terminal, glamour styles it and
-// wraps it at the width. Otherwise Render writes it unchanged.
+// Render writes markdown to w. On a color terminal, glamour styles it.
+// Otherwise Render writes it unchanged.
+//
+// Glamour wraps code blocks and inline code like prose and pads every line to
+// the width, so a wrapped command breaks when a learner copies it. Render
+// therefore turns glamour's wrapping off and leaves long lines to the
+// terminal's own soft wrap, which copies back as one line.
 func Render(w io.Writer, markdown string, opts RenderOptions) error {
 	if !opts.TTY || opts.NoColor {
 		if _, err := io.WriteString(w, markdown); err != nil {
@@ -46,13 +53,9 @@ func Render(w io.Writer, markdown string, opts RenderOptions) error {
 	if err != nil {
 		return err
 	}
-	width := opts.Width
-	if width <= 0 {
-		width = DefaultWidth
-	}
 	renderer, err := glamour.NewTermRenderer(
 		glamour.WithStyles(style),
-		glamour.WithWordWrap(width),
+		glamour.WithWordWrap(0),
 		glamour.WithColorProfile(opts.ColorProfile),
 	)
 	if err != nil {
@@ -71,14 +74,9 @@ func Render(w io.Writer, markdown string, opts RenderOptions) error {
 
 func styleConfig(name string) (ansi.StyleConfig, error) {
 	switch name {
-	case styles.DarkStyle:
+	case styles.DarkStyle, "":
 		return styles.DarkStyleConfig, nil
 	case styles.LightStyle:
-		return styles.LightStyleConfig, nil
-	case "":
-		if termenv.HasDarkBackground() {
-			return styles.DarkStyleConfig, nil
-		}
 		return styles.LightStyleConfig, nil
 	default:
 		return ansi.StyleConfig{}, fmt.Errorf("invalid style %q; use %q, %q or an empty string", name, styles.DarkStyle, styles.LightStyle)

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*m")
@@ -54,15 +53,24 @@ func TestRenderTerminal(t *testing.T) {
 	}
 }
 
-func TestRenderWrapsAtWidth(t *testing.T) {
+func TestRenderKeepsCommandsWhole(t *testing.T) {
 	t.Parallel()
+	long := "git remote set-url origin file:///tmp/a-very-long-sandbox-folder/secrets-workshop/githost/learner/sample-app.git"
+	md := "Run this:\n\n```sh\n" + long + "\n```\n\nThen `aws secretsmanager put-secret-value` again.\n"
 	var out strings.Builder
-	if err := Render(&out, sampleMarkdown, RenderOptions{TTY: true, Width: 40, Style: "dark"}); err != nil {
+	if err := Render(&out, md, RenderOptions{TTY: true, Width: 40, Style: "dark"}); err != nil {
 		t.Fatalf("Render: %v", err)
 	}
-	for _, line := range strings.Split(ansiEscape.ReplaceAllString(out.String(), ""), "\n") {
-		if n := utf8.RuneCountInString(strings.TrimRight(line, " ")); n > 40 {
-			t.Errorf("line of %d columns exceeds the width of 40: %q", n, line)
+	plain := ansiEscape.ReplaceAllString(out.String(), "")
+	if !strings.Contains(plain, long) {
+		t.Errorf("the command was split across lines:\n%s", plain)
+	}
+	if !strings.Contains(plain, "aws secretsmanager put-secret-value") {
+		t.Errorf("the inline command was split across lines:\n%s", plain)
+	}
+	for _, line := range strings.Split(plain, "\n") {
+		if strings.HasSuffix(line, "\\ ") {
+			t.Errorf("a continuation line is padded after its backslash: %q", line)
 		}
 	}
 }

@@ -35,10 +35,12 @@ func Archive(dir string, now time.Time) (string, error) {
 }
 
 // RestoreCommand returns the shell command that puts an archived sandbox
-// back in place of dir.
+// back in place of dir. It first stops the endpoint of the sandbox it
+// replaces, because the restored sandbox uses the same port.
 func RestoreCommand(dir, archive string) string {
 	parent := filepath.Dir(dir)
-	return fmt.Sprintf("rm -rf %s && tar -xzf %s -C %s", shellQuote(dir), shellQuote(archive), shellQuote(parent))
+	return fmt.Sprintf("workshop stop --dir %s; rm -rf %s && tar -xzf %s -C %s",
+		shellQuote(dir), shellQuote(dir), shellQuote(archive), shellQuote(parent))
 }
 
 func writeTarGz(path, root string) error {

@@ -48,6 +48,10 @@ type CreateOptions struct {
 	AWSMode string
 	// AWSRegion defaults to DefaultRegion.
 	AWSRegion string
+	// AWSProfile names the learner's AWS profile in real mode; default
+	// "default". Local mode always uses the sandbox's own profile,
+	// DefaultProfile, so setting it there is an error.
+	AWSProfile string
 	// AWSPort is the local endpoint's loopback port; required in local mode.
 	AWSPort int
 	// Git runs the git binary.
@@ -70,6 +74,10 @@ func ValidateLearner(name string) error {
 // history, the learner's clone, the sandbox-only AWS files and the endpoint's
 // seeded state. It does not start the endpoint. When it fails it removes what
 // it created.
+//
+// In real mode there are no AWS files and no endpoint. Instead, before it
+// writes anything, Create signs sts GetCallerIdentity with the learner's
+// profile, rejects the account's root user, and records the account id.
 func Create(ctx context.Context, opts CreateOptions) (sb *Sandbox, err error) {
 	opts, err = opts.withDefaults()
 	if err != nil {
@@ -82,6 +90,16 @@ func Create(ctx context.Context, opts CreateOptions) (sb *Sandbox, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("create sandbox %s: %w", opts.Dir, err)
 	}
+	sb = &Sandbox{Dir: dir}
+	if sb.Config, err = newConfig(opts); err != nil {
+		return nil, err
+	}
+	if sb.Config.AWSMode == AWSReal {
+		if err := sb.verifyRealAWS(ctx); err != nil {
+			return nil, err
+		}
+	}
+
 	if err := prepareEmptyDir(dir); err != nil {
 		return nil, err
 	}
@@ -90,11 +108,6 @@ func Create(ctx context.Context, opts CreateOptions) (sb *Sandbox, err error) {
 			os.RemoveAll(dir) //nolint:errcheck // the folder was empty or missing before Create
 		}
 	}()
-
-	sb = &Sandbox{Dir: dir}
-	if sb.Config, err = newConfig(opts); err != nil {
-		return nil, err
-	}
 	if err := sb.build(ctx, opts); err != nil {
 		return nil, err
 	}
@@ -122,6 +135,12 @@ func (o CreateOptions) withDefaults() (CreateOptions, error) {
 	}
 	if o.AWSRegion == "" {
 		o.AWSRegion = DefaultRegion
+	}
+	if o.AWSMode == AWSLocal && o.AWSProfile != "" {
+		return o, fmt.Errorf("invalid AWS profile %q: a local sandbox uses its own profile; profiles apply to real AWS only", o.AWSProfile)
+	}
+	if o.AWSMode == AWSReal && o.AWSProfile == "" {
+		o.AWSProfile = "default"
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -160,7 +179,7 @@ func newConfig(opts CreateOptions) (Config, error) {
 	if _, err := io.ReadFull(opts.Rand, id); err != nil {
 		return Config{}, fmt.Errorf("generate sandbox id: %w", err)
 	}
-	return Config{
+	cfg := Config{
 		FormatVersion:       ConfigFormatVersion,
 		ID:                  hex.EncodeToString(id),
 		Workshop:            WorkshopID,
@@ -176,7 +195,16 @@ func newConfig(opts CreateOptions) (Config, error) {
 		FakeAccessKeyID:     fake.ID,
 		FakeSecretAccessKey: fake.Secret,
 		SuggestedSecretName: "sample-app/" + opts.Learner + "/aws-credentials",
-	}, nil
+	}
+	if opts.AWSMode == AWSReal {
+		cfg.AWSPort = 0
+		cfg.AWSProfile = opts.AWSProfile
+		// AWS keeps the name of a secret scheduled for deletion taken for
+		// its 7 to 30 day recovery window, so every real sandbox gets a
+		// name of its own.
+		cfg.SuggestedSecretName = "workshop/" + opts.Learner + "-" + cfg.ID + "/aws-credentials"
+	}
+	return cfg, nil
 }
 
 func (s *Sandbox) build(ctx context.Context, opts CreateOptions) error {

@@ -26,10 +26,19 @@ func (s *Sandbox) ClearedVars() []string {
 
 // Env returns the variables that point the official AWS clients at this
 // sandbox and name the sandbox for workshop commands.
+//
+// In real mode they are only the sandbox folder, the learner's profile and
+// the sandbox's region. The region goes into both AWS_REGION and
+// AWS_DEFAULT_REGION because botocore 1.43 and the AWS CLI v1 read only the
+// latter.
 func (s *Sandbox) Env() []EnvVar {
 	vars := []EnvVar{{Name: "WORKSHOP_DIR", Value: s.Dir}}
 	if s.Config.AWSMode == AWSReal {
-		return vars
+		return append(vars,
+			EnvVar{"AWS_PROFILE", s.Config.AWSProfile},
+			EnvVar{"AWS_REGION", s.Config.AWSRegion},
+			EnvVar{"AWS_DEFAULT_REGION", s.Config.AWSRegion},
+		)
 	}
 	return append(vars,
 		EnvVar{"AWS_ENDPOINT_URL", s.AWSEndpointURL()},
@@ -62,10 +71,17 @@ func (s *Sandbox) ChildEnv(base []string) []string {
 
 // overrides reports whether the sandbox replaces the variable name. In local
 // mode every AWS_ variable of the learner's shell is dropped, so their own keys
-// or settings never reach the sandbox and no request can reach real AWS.
+// or settings never reach the sandbox and no request can reach real AWS. In
+// real mode only the variables Env sets are replaced; the learner's other
+// settings stay, as they do in their shell after `workshop env`.
 func (s *Sandbox) overrides(name string) bool {
 	if s.Config.AWSMode == AWSLocal && strings.HasPrefix(name, "AWS_") {
 		return true
 	}
-	return name == "WORKSHOP_DIR"
+	for _, v := range s.Env() {
+		if v.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -122,3 +122,14 @@ func Redact(value string) string {
 	}
 	return value[:keep] + "…"
 }
+
+// RedactID keeps the first and last four characters of an access key id,
+// enough to tell two keys apart in a message. Key ids identify a key but do
+// not authenticate; the secret access key is never shown this way.
+func RedactID(id string) string {
+	const keep = 4
+	if len(id) <= 3*keep {
+		return Redact(id)
+	}
+	return id[:keep] + "…" + id[len(id)-keep:]
+}

@@ -45,3 +45,14 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactID(t *testing.T) {
+	t.Parallel()
+	id := "AKIA" + "ABCDEFGHIJKLMNOP"
+	if got, want := RedactID(id), "AKIA…MNOP"; got != want {
+		t.Errorf("RedactID = %q, want %q", got, want)
+	}
+	if got := RedactID("short"); got != "shor…" {
+		t.Errorf("RedactID(short) = %q", got)
+	}
+}

@@ -116,8 +116,12 @@ func (m *Matcher) addPattern(index map[string]int, enc encoded, o owner) {
 // Overlapping fragment windows of one value merge into one fragment match,
 // and fragments inside a whole match of the same value are left out.
 func (m *Matcher) Find(data []byte) []ValueMatch {
+	return findValues(m, data)
+}
+
+func findValues[T string | []byte](m *Matcher, data T) []ValueMatch {
 	var whole, fragments []located
-	m.auto.scan(data, func(id, end int) bool {
+	scanAutomaton(m.auto, data, func(id, end int) bool {
 		p := m.patterns[id]
 		for _, o := range p.owners {
 			loc := located{owner: o, start: end - len(p.text), end: end}
@@ -380,6 +384,17 @@ func newAutomaton(patterns [][]byte) *automaton {
 	return a
 }
 
+// newFoldingAutomaton compiles lower-case patterns into an automaton that
+// matches ASCII letters of either case, as if the scanned data were in
+// lower case.
+func newFoldingAutomaton(patterns [][]byte) *automaton {
+	a := newAutomaton(patterns)
+	for c := byte('A'); c <= 'Z'; c++ {
+		a.classes[c] = a.classes[c+'a'-'A']
+	}
+	return a
+}
+
 func (a *automaton) assignClasses(patterns [][]byte) {
 	n := uint16(0)
 	for _, p := range patterns {
@@ -481,13 +496,20 @@ func (a *automaton) renumber(goTo []int32, outputs [][]int) {
 
 // scan calls found with the pattern id and end offset of every occurrence in
 // data, in order of end offset, until found returns false.
-func (a *automaton) scan(data []byte, found func(id, end int) bool) {
+func (a *automaton) scan(data []byte, found func(id, end int) bool) { scanAutomaton(a, data, found) }
+
+// scanString is scan for a string.
+func (a *automaton) scanString(data string, found func(id, end int) bool) {
+	scanAutomaton(a, data, found)
+}
+
+func scanAutomaton[T string | []byte](a *automaton, data T, found func(id, end int) bool) {
 	if a.empty {
 		return
 	}
 	state := int32(0)
-	for i, c := range data {
-		state = a.next[state+int32(a.classes[c])]
+	for i := 0; i < len(data); i++ {
+		state = a.next[state+int32(a.classes[data[i]])]
 		if state < a.firstOut {
 			continue
 		}

@@ -3,13 +3,13 @@ package secretscan
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/rs/zerolog"
-	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
@@ -25,20 +25,30 @@ func silenceGitleaksLog() {
 	silenceOnce.Do(func() { logging.Logger = zerolog.Nop() })
 }
 
-// patternDetector runs gitleaks' catalogue and the AWS candidate rules in one
-// gitleaks detector, so that each text is decoded once.
+// patternDetector runs gitleaks' catalogue and the AWS candidate rules.
+// Normal lines are scanned only where a rule's keyword or encoded text can
+// produce a match (see keywordIndex and encodedLines), and long lines in
+// windows around keywords.
 type patternDetector struct {
+	// detector runs every rule with decoding, on lines that hold encoded
+	// text and on windows of long lines.
 	detector *detect.Detector
+	// plainDetector runs every rule but the secret access key candidate,
+	// without decoding, on the lines around keywords. secretKeyRuns finds
+	// the candidates there instead, in every line.
+	plainDetector func() *detect.Detector
 	// blockingDetector runs only the blocking and AWS rules, without
 	// decoding, on windows of long lines.
-	blockingDetector *detect.Detector
+	blockingDetector func() *detect.Detector
 	// pathAllowlists are the path parts of gitleaks' global allowlists
 	// (lockfiles, images, vendored code). They are applied to the catalogue
 	// rules only, after scanning, so that an AWS key pair is found in any
 	// file.
 	pathAllowlists []*config.Allowlist
 	// keywords anchor the windows scanned in long lines.
-	keywords keywordSets
+	keywords func() keywordSets
+	// index anchors the windows scanned in normal lines.
+	index *keywordIndex
 }
 
 // match is one gitleaks finding located in the scanned text.
@@ -55,10 +65,10 @@ type match struct {
 }
 
 // newPatternDetector builds the detector from gitleaks' embedded default
-// configuration and the AWS candidate rules. The configuration is read
-// through a private viper instance so that the global one stays untouched.
-// The catalogue's aws-access-token rule is removed, because the AWS rules of
-// this package report access key ids.
+// configuration and the AWS candidate rules. The catalogue's
+// aws-access-token rule is removed, because the AWS rules of this package
+// report access key ids. The parts that only some texts need are built on
+// first use, which keeps a push protection hook's start short.
 func newPatternDetector(decodeDepth int) (*patternDetector, error) {
 	cfg, err := defaultConfig()
 	if err != nil {
@@ -77,9 +87,11 @@ func newPatternDetector(decodeDepth int) (*patternDetector, error) {
 	if cfg.Allowlists, p.pathAllowlists, err = splitPathAllowlists(cfg.Allowlists); err != nil {
 		return nil, err
 	}
-	p.keywords = newKeywordSets(cfg)
+	p.index = newKeywordIndex(cfg)
 	p.detector = newDetector(cfg, decodeDepth)
-	p.blockingDetector = newDetector(blockingConfig(cfg), 0)
+	p.plainDetector = sync.OnceValue(func() *detect.Detector { return newDetector(withoutRule(cfg, candidateSecretKey), 0) })
+	p.blockingDetector = sync.OnceValue(func() *detect.Detector { return newDetector(blockingConfig(cfg), 0) })
+	p.keywords = sync.OnceValue(func() keywordSets { return newKeywordSets(cfg) })
 	return p, nil
 }
 
@@ -113,21 +125,13 @@ func blockingConfig(cfg config.Config) config.Config {
 	return out
 }
 
-func defaultConfig() (config.Config, error) {
-	v := viper.New()
-	v.SetConfigType("toml")
-	if err := v.ReadConfig(strings.NewReader(config.DefaultConfig)); err != nil {
-		return config.Config{}, fmt.Errorf("read gitleaks default config: %w", err)
-	}
-	var vc config.ViperConfig
-	if err := v.Unmarshal(&vc); err != nil {
-		return config.Config{}, fmt.Errorf("parse gitleaks default config: %w", err)
-	}
-	cfg, err := vc.Translate()
-	if err != nil {
-		return config.Config{}, fmt.Errorf("load gitleaks default config: %w", err)
-	}
-	return cfg, nil
+// withoutRule returns cfg without the rule id.
+func withoutRule(cfg config.Config, id string) config.Config {
+	out := cfg
+	out.Rules = maps.Clone(cfg.Rules)
+	delete(out.Rules, id)
+	out.OrderedRules = slices.DeleteFunc(slices.Clone(cfg.OrderedRules), func(r string) bool { return r == id })
+	return out
 }
 
 // splitPathAllowlists returns the global allowlists without their paths,
@@ -222,18 +226,27 @@ func (p *patternDetector) pathAllowed(path string) bool {
 }
 
 // matches returns every match in text with its offsets. Regions of normal
-// lines are scanned whole, in chunks, and long lines in windows.
+// lines are scanned in windows around keywords and encoded text, and long
+// lines in windows around keywords.
 func (p *patternDetector) matches(ctx context.Context, path, text string) []match {
 	var all []match
 	budget := &windowBudget{blocking: blockingBudget, other: otherBudget}
+	finder := newWindowFinder(p.index, text)
 	for _, r := range regionsOf(text) {
 		if r.long {
 			all = append(all, p.longLineMatches(ctx, path, text, r, budget)...)
 			continue
 		}
-		for _, c := range chunksOf(text, r) {
-			all = append(all, fragmentMatches(ctx, p.detector, path, text, c)...)
+		for _, w := range finder.windows(r, path) {
+			d := p.plainDetector()
+			if w.decode {
+				d = p.detector
+			}
+			for _, c := range chunksOf(text, region{start: w.start, end: w.end}) {
+				all = append(all, fragmentMatches(ctx, d, path, text, c)...)
+			}
 		}
+		all = append(all, secretKeyRuns(text, r.start, r.end)...)
 	}
 	return dedupeMatches(all)
 }

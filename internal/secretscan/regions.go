@@ -119,18 +119,19 @@ func afterNewline(text string, offset int) int {
 func (p *patternDetector) longLineMatches(ctx context.Context, path, text string, r region, budget *windowBudget) []match {
 	line := text[r.start:r.end]
 	lower := asciiLower(line)
+	keywords := p.keywords()
 	keep := func(*ahocorasick.Match) bool { return true }
 	assigned := func(m *ahocorasick.Match) bool {
-		return assignmentFollows(line, int(m.Pos())+len(m.Match()), p.keywords.needsValue[m.MatchString()])
+		return assignmentFollows(line, int(m.Pos())+len(m.Match()), keywords.needsValue[m.MatchString()])
 	}
-	blocking := keywordWindows(line, p.keywords.blocking.MatchString(lower), keep, blockingWindow, &budget.blocking, nil)
-	others := keywordWindows(line, p.keywords.assignment.MatchString(lower), assigned, otherWindow, &budget.other, nil)
-	others = keywordWindows(line, p.keywords.other.MatchString(lower), keep, otherWindow, &budget.other, others)
+	blocking := keywordWindows(line, keywords.blocking.MatchString(lower), keep, blockingWindow, &budget.blocking, nil)
+	others := keywordWindows(line, keywords.assignment.MatchString(lower), assigned, otherWindow, &budget.other, nil)
+	others = keywordWindows(line, keywords.other.MatchString(lower), keep, otherWindow, &budget.other, others)
 
 	var out []match
 	for _, w := range mergeWindows(blocking) {
 		f := fragment{start: r.start + w.start, end: r.start + w.end, limit: r.start + w.end}
-		out = append(out, fragmentMatches(ctx, p.blockingDetector, path, text, f)...)
+		out = append(out, fragmentMatches(ctx, p.blockingDetector(), path, text, f)...)
 	}
 	for _, w := range mergeWindows(others) {
 		f := fragment{start: r.start + w.start, end: r.start + w.end, limit: r.start + w.end}
@@ -243,12 +244,12 @@ func mergeWindows(windows []span) []span {
 func secretKeyRuns(text string, start, end int) []match {
 	var out []match
 	for i := start; i < end; {
-		if !isBase64Byte(text[i]) {
+		if byteClasses[text[i]]&classBase64 == 0 {
 			i++
 			continue
 		}
-		j := i
-		for j < end && isBase64Byte(text[j]) {
+		j := i + 1
+		for j < end && byteClasses[text[j]]&classBase64 != 0 {
 			j++
 		}
 		if j-i == 40 && (j == end || text[j] != '=') {
@@ -260,10 +261,6 @@ func secretKeyRuns(text string, start, end int) []match {
 		i = j
 	}
 	return out
-}
-
-func isBase64Byte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/'
 }
 
 // asciiLower lower-cases ASCII letters only, so that offsets in the result

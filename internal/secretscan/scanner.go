@@ -133,20 +133,27 @@ func (s *Scanner) scanText(path, text, encoding string) []Finding {
 	ctx := context.Background()
 	var hits []hit
 	var aws []match
-	skipCatalogue := s.patterns.pathAllowed(path)
+	var catalogue []match
 	for _, m := range s.patterns.matches(ctx, path, text) {
-		switch {
-		case isAWSRule(m.ruleID):
+		if isAWSRule(m.ruleID) {
 			aws = append(aws, m)
-		case !skipCatalogue:
+		} else {
+			catalogue = append(catalogue, m)
+		}
+	}
+	if len(catalogue) > 0 && !s.patterns.pathAllowed(path) {
+		for _, m := range catalogue {
 			hits = append(hits, catalogueHit(m))
 		}
 	}
 	hits = append(hits, awsHits(aws)...)
-	hits = append(hits, s.exactHits([]byte(text))...)
+	hits = append(hits, exactHits(s, text)...)
 	hits = dropCovered(hits)
 
-	findings := s.findings(path, newLineIndex(text), hits)
+	var findings []Finding
+	if len(hits) > 0 {
+		findings = s.findings(path, newLineIndex(text), hits)
+	}
 	s.logger.Debug("scanned text", "path", path, "encoding", encoding, "bytes", len(text), "findings", len(findings))
 	return findings
 }
@@ -159,7 +166,7 @@ func (s *Scanner) ScanIssued(path string, data []byte) []Finding {
 }
 
 func (s *Scanner) scanBinary(path string, data []byte) []Finding {
-	hits := s.exactHits(data)
+	hits := exactHits(s, data)
 	x := newLineIndex(string(data))
 	findings := make([]Finding, 0, len(hits))
 	for _, h := range hits {
@@ -172,8 +179,8 @@ func (s *Scanner) scanBinary(path string, data []byte) []Finding {
 }
 
 // exactHits finds the issued values in data.
-func (s *Scanner) exactHits(data []byte) []hit {
-	matches := s.matcher.Find(data)
+func exactHits[T string | []byte](s *Scanner, data T) []hit {
+	matches := findValues(s.matcher, data)
 	hits := make([]hit, 0, len(matches))
 	for _, m := range matches {
 		hits = append(hits, hit{

@@ -2,60 +2,33 @@ package secretscan
 
 import (
 	"fmt"
-	"regexp/syntax"
-	"strings"
+	"os"
+	"path/filepath"
+	"sort"
 	"testing"
 )
 
-func canMatchNewline(re *syntax.Regexp) bool {
-	switch re.Op {
-	case syntax.OpAnyChar:
-		return true
-	case syntax.OpCharClass:
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			if re.Rune[i] <= '\n' && '\n' <= re.Rune[i+1] {
-				return true
-			}
+func TestTmpPhases(t *testing.T) {
+	s := testScanner(t)
+	idx := s.patterns.index
+	counts := map[string]int{}
+	filepath.Walk("/usr/local/go/src/net/http", func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return nil
 		}
-	case syntax.OpLiteral:
-		for _, r := range re.Rune {
-			if r == '\n' {
-				return true
+		d, _ := os.ReadFile(p)
+		idx.auto.scanString(string(d), func(id, end int) bool {
+			for _, j := range idx.rules[id] {
+				rc := idx.reaches[j]()
+				counts[fmt.Sprintf("%s/%v", idx.words[id], rc.regex.String()[:min(20,len(rc.regex.String()))])]++
 			}
-		}
-	}
-	for _, s := range re.Sub {
-		if canMatchNewline(s) {
 			return true
-		}
-	}
-	return false
-}
-
-func TestTmpAnalyze(t *testing.T) {
-	cfg, err := defaultConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	nl := 0
-	for id, r := range cfg.Rules {
-		if r.Regex == nil {
-			continue
-		}
-		re, err := syntax.Parse(r.Regex.String(), syntax.Perl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if canMatchNewline(re) {
-			nl++
-			fmt.Println("NL:", id, r.Keywords)
-		}
-		src := strings.ToLower(strings.ReplaceAll(r.Regex.String(), `\`, ""))
-		for _, k := range r.Keywords {
-			if !strings.Contains(src, strings.ToLower(k)) {
-				fmt.Println("KW not literal:", id, k)
-			}
-		}
-	}
-	fmt.Println(nl, len(cfg.Rules))
+		})
+		return nil
+	})
+	type kv struct{ k string; v int }
+	var l []kv
+	for k, v := range counts { l = append(l, kv{k, v}) }
+	sort.Slice(l, func(i, j int) bool { return l[i].v > l[j].v })
+	for _, x := range l[:15] { fmt.Println(x.v, x.k) }
 }

@@ -42,7 +42,7 @@ func (s *Server) authenticate(c *call) *authProblem {
 	if user == nil {
 		return &authProblem{kind: authUnknownKey}
 	}
-	if prob := verifySignature(c, a, key.Secret, t); prob != nil {
+	if prob := s.verifySignature(c, a, key.Secret, t); prob != nil {
 		return prob
 	}
 	c.key, c.user = key, user
@@ -50,12 +50,12 @@ func (s *Server) authenticate(c *call) *authProblem {
 	return nil
 }
 
-func verifySignature(c *call, a authorization, secret string, t time.Time) *authProblem {
+func (s *Server) verifySignature(c *call, a authorization, secret string, t time.Time) *authProblem {
 	payload, prob := payloadHash(c.r, c.body)
 	if prob != nil {
 		return prob
 	}
-	res, err := resign(c.ctx, c.r, a, secret, payload, t, c.svc == s3Service)
+	res, err := resign(c.ctx, s.signer, c.r, a, secret, payload, t, c.svc == s3Service)
 	if err != nil {
 		return &authProblem{kind: authBadSignature}
 	}

@@ -3,43 +3,17 @@ package awsapi
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// clientEnv returns the environment of a boto3 or aws CLI child process. It
-// is the parent's environment without AWS and proxy settings, pointed at the
-// test endpoint with key. The child gets its own home folder and config
-// files, so it never reads the real ~/.aws.
+// clientEnv returns the environment of a boto3 or aws CLI child process
+// that calls the test endpoint with key.
 func (e *testEnv) clientEnv(t *testing.T, key SeedKey) []string {
 	t.Helper()
-	home := t.TempDir()
-	config, creds := filepath.Join(home, "config"), filepath.Join(home, "credentials")
-	for _, f := range []string{config, creds} {
-		requireNoError(t, os.WriteFile(f, nil, 0o600))
-	}
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "AWS_") || strings.HasSuffix(strings.ToLower(name), "_proxy") || name == "HOME" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env,
-		"HOME="+home,
-		"AWS_CONFIG_FILE="+config,
-		"AWS_SHARED_CREDENTIALS_FILE="+creds,
-		"AWS_ENDPOINT_URL="+e.url,
-		"AWS_ACCESS_KEY_ID="+key.ID,
-		"AWS_SECRET_ACCESS_KEY="+key.Secret,
-		"AWS_DEFAULT_REGION="+testRegion,
-		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_MAX_ATTEMPTS=1",
-	)
+	return clientProcessEnv(t, e.url, testRegion, key)
 }
 
 func requireTool(t *testing.T, name string, args ...string) {

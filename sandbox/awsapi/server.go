@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // DefaultMaxBodyBytes is the largest request body a Server reads when
@@ -46,6 +48,7 @@ type Server struct {
 	logger    *slog.Logger
 	maxBody   int64
 	reqlog    *requestLog
+	signer    *v4.Signer
 	// writeState saves the state; tests replace it to simulate a full disk.
 	writeState func(path string, st *stateData) error
 
@@ -66,7 +69,7 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create AWS endpoint: %w", err)
 	}
-	s := &Server{statePath: opts.StatePath, now: opts.Now, logger: opts.Logger, maxBody: opts.MaxBodyBytes, reqlog: reqlog, writeState: writeStateData, st: st}
+	s := &Server{statePath: opts.StatePath, now: opts.Now, logger: opts.Logger, maxBody: opts.MaxBodyBytes, reqlog: reqlog, signer: v4.NewSigner(), writeState: writeStateData, st: st}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -200,7 +200,9 @@ type signatureResult struct {
 // transport added after signing (User-Agent, Accept-Encoding) do not count.
 // The signer never signs User-Agent, X-Amzn-Trace-Id, Expect or
 // Transfer-Encoding, so a client that signed one of those cannot be verified.
-func resign(ctx context.Context, r *http.Request, a authorization, secret, payload string, t time.Time, s3 bool) (signatureResult, error) {
+// One signer serves every request: it caches the signing key derived for
+// each access key, region and service, per day.
+func resign(ctx context.Context, signer *v4.Signer, r *http.Request, a authorization, secret, payload string, t time.Time, s3 bool) (signatureResult, error) {
 	clone := signedCopy(r, a)
 	var res signatureResult
 	capture := logging.LoggerFunc(func(_ logging.Classification, _ string, v ...any) {
@@ -209,13 +211,13 @@ func resign(ctx context.Context, r *http.Request, a authorization, secret, paylo
 			res.stringToSign, _ = v[1].(string)
 		}
 	})
-	signer := v4.NewSigner(func(o *v4.SignerOptions) {
+	creds := aws.Credentials{AccessKeyID: a.AccessKeyID, SecretAccessKey: secret}
+	err := signer.SignHTTP(ctx, creds, clone, payload, a.Service, a.Region, t, func(o *v4.SignerOptions) {
 		o.DisableURIPathEscaping = s3
 		o.LogSigning = true
 		o.Logger = capture
 	})
-	creds := aws.Credentials{AccessKeyID: a.AccessKeyID, SecretAccessKey: secret}
-	if err := signer.SignHTTP(ctx, creds, clone, payload, a.Service, a.Region, t); err != nil {
+	if err != nil {
 		return signatureResult{}, fmt.Errorf("sign request copy: %w", err)
 	}
 	_, sig, ok := strings.Cut(clone.Header.Get("Authorization"), "Signature=")

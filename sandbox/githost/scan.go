@@ -17,15 +17,13 @@ const (
 	PathFileName      = "(file name)"
 )
 
-// Size limits for the blobs of a push, because forges skip very large files
-// too. A blob larger than maxPatternBytes is searched for issued values
-// only, because the pattern rules are slow: in a one-off measurement on two
-// cores they scanned Go's net/http sources at about 1 MB per second. A blob
-// larger than maxBlobBytes is not read at all.
-// Both are reported as skipped.
+// Size limits for the blobs of a push, as secretscan sets them for files:
+// a blob larger than maxPatternBytes is searched for issued values only,
+// and a blob larger than maxBlobBytes is not read at all. Both are reported
+// as skipped.
 const (
-	maxPatternBytes = 4 << 20
-	maxBlobBytes    = 32 << 20
+	maxPatternBytes = secretscan.MaxPatternBytes
+	maxBlobBytes    = secretscan.MaxReadBytes
 )
 
 // pushScan holds the state of one push's scan.
@@ -175,22 +173,15 @@ func (s *pushScan) scanChange(commit string, c change) error {
 	if res.skipped != "" {
 		s.addSkipped(fmt.Sprintf("%s in %s (%s)", c.path, shortID(commit), res.skipped))
 	}
-	old := map[string]bool{}
+	var old []secretscan.Finding
 	for _, p := range c.parents {
 		parent, err := s.scanBlob(p, c.path)
 		if err != nil {
 			return err
 		}
-		for _, f := range parent.findings {
-			old[f.SecretID] = true
-		}
+		old = append(old, parent.findings...)
 	}
-	for _, f := range res.findings {
-		if !old[f.SecretID] {
-			f.Commit = commit
-			s.result.Findings = append(s.result.Findings, f)
-		}
-	}
+	s.result.Findings = append(s.result.Findings, withCommit(newSecrets(res.findings, old), commit)...)
 	return nil
 }
 
@@ -204,21 +195,27 @@ func (s *pushScan) scanBlob(blob, path string) (blobResult, error) {
 	if err != nil {
 		return blobResult{}, err
 	}
+	res := scanBlobData(s.scanner, path, obj)
+	s.blobs[key] = res
+	return res, nil
+}
+
+// scanBlobData scans the content of a blob at path within the size limits.
+func scanBlobData(scanner *secretscan.Scanner, path string, obj object) blobResult {
 	var res blobResult
 	switch {
 	case obj.data == nil:
 		res.skipped = fmt.Sprintf("larger than %d MiB", maxBlobBytes>>20)
 	case len(obj.data) > maxPatternBytes:
 		res.skipped = fmt.Sprintf("larger than %d MiB; searched for issued values only", maxPatternBytes>>20)
-		res.findings = s.scanner.ScanIssued(path, obj.data)
+		res.findings = scanner.ScanIssued(path, obj.data)
 	case secretscan.IsBinary(obj.data):
 		res.skipped = "binary; searched for issued values only"
-		res.findings = s.scanner.Scan(path, obj.data)
+		res.findings = scanner.Scan(path, obj.data)
 	default:
-		res.findings = s.scanner.Scan(path, obj.data)
+		res.findings = scanner.Scan(path, obj.data)
 	}
-	s.blobs[key] = res
-	return res, nil
+	return res
 }
 
 // addText scans text that is not a file, such as a commit message.

@@ -74,7 +74,7 @@ func nextStep(err error) string {
 	case errors.Is(err, sandbox.ErrNotFound):
 		return "Run `workshop start` to create a sandbox, or pass --dir (or set WORKSHOP_DIR) to use an existing one."
 	case errors.Is(err, sandbox.ErrCorrupt):
-		return "Rebuild the sandbox with `instructor reset --yes`; it archives the current one first, so nothing is lost."
+		return "Rebuild the sandbox with `instructor reset --yes`, adding `--to STEP` to skip back to the step you were on (see `workshop status` in a healthy sandbox for the ids). It archives the current one first, so nothing is lost."
 	case errors.Is(err, gitcmd.ErrNotInstalled):
 		return "The workshop drives the real git binary. Install it (for example `apt-get install git`) and try again."
 	}

@@ -71,6 +71,9 @@ type resetTarget struct {
 	learner string
 	mode    string
 	port    int
+	// profile and region are the learner's choices in real-AWS mode.
+	profile string
+	region  string
 }
 
 func resetRun(ctx context.Context, opts *ResetOptions) error {
@@ -139,7 +142,11 @@ func validateStep(f *cmdutil.Factory, id string) error {
 func findResetTarget(f *cmdutil.Factory, opts *ResetOptions) (resetTarget, error) {
 	sb, err := f.Sandbox(opts.Dir)
 	if err == nil {
-		return resetTarget{dir: sb.Dir, learner: sb.Config.Learner, mode: sb.Config.AWSMode, port: sb.Config.AWSPort}, nil
+		t := resetTarget{dir: sb.Dir, learner: sb.Config.Learner, mode: sb.Config.AWSMode, port: sb.Config.AWSPort, region: sb.Config.AWSRegion}
+		if t.mode == sandbox.AWSReal {
+			t.profile = sb.Config.AWSProfile
+		}
+		return t, nil
 	}
 	if !errors.Is(err, sandbox.ErrCorrupt) {
 		return resetTarget{}, err
@@ -182,7 +189,8 @@ func rebuild(ctx context.Context, f *cmdutil.Factory, t resetTarget) (*session.S
 		port = p
 	}
 	sb, err := sandbox.Create(ctx, sandbox.CreateOptions{
-		Dir: t.dir, Learner: t.learner, AWSMode: t.mode, AWSPort: port, Git: f.Git, Now: f.Now,
+		Dir: t.dir, Learner: t.learner, AWSMode: t.mode, AWSPort: port, AWSProfile: t.profile, AWSRegion: t.region,
+		Git: f.Git, Now: f.Now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rebuild %s: %w", t.dir, err)

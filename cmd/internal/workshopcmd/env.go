@@ -23,12 +23,14 @@ func NewCmdEnv(f *cmdutil.Factory, runF func(*EnvOptions) error) *cobra.Command 
 	opts := &EnvOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "env",
-		Short: "Print shell exports that point git, aws and python3 at the sandbox",
+		Short: "Print shell exports that point aws and python3 at the sandbox",
 		Long: cmdutil.Heredoc(`
-			Print shell exports for this sandbox: the local AWS endpoint's URL, the region,
-			and AWS config and credentials files of the sandbox's own, so the aws CLI and
-			boto3 work unchanged and never touch your ~/.aws. AWS keys set in your shell
-			are unset. Starts the local endpoint if it is not running.
+			Print shell exports for this sandbox. In local mode (the default) they are the
+			local AWS endpoint's URL, the region, and AWS config and credentials files of
+			the sandbox's own, so the aws CLI and boto3 work unchanged and never touch
+			your ~/.aws; AWS keys set in your shell are unset, and the local endpoint is
+			started if it is not running. In real-AWS mode they are only the profile and
+			region you chose at start, and nothing is unset.
 		`),
 		Example: cmdutil.Heredoc(`
 			$ eval "$(workshop env)"
@@ -49,10 +51,15 @@ func NewCmdEnv(f *cmdutil.Factory, runF func(*EnvOptions) error) *cobra.Command 
 
 func envRun(ctx context.Context, opts *EnvOptions) error {
 	sb, err := opts.F.Sandbox(opts.Dir)
-	if err != nil {
-		return err
+	if err == nil {
+		_, err = opts.F.EnsureEndpoint(ctx, sb)
 	}
-	if _, err := opts.F.EnsureEndpoint(ctx, sb); err != nil {
+	if err != nil {
+		if !opts.JSON {
+			// `eval "$(workshop env)"` would otherwise succeed on empty
+			// output and leave the shell pointed at real AWS.
+			fmt.Fprintln(opts.F.IO.Out, "false")
+		}
 		return err
 	}
 	if opts.JSON {

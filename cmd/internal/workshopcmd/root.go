@@ -64,7 +64,10 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		NewCmdStatus(f, nil),
 		NewCmdEnv(f, nil),
 		NewCmdFork(f, nil),
+		NewCmdScan(f, nil),
+		NewCmdAllowSecret(f, nil),
 		NewCmdStop(f, nil),
+		NewCmdRotate(f, nil),
 		NewCmdHook(f),
 		NewCmdEndpoint(f),
 	)

@@ -24,7 +24,8 @@ func NewCmdStop(f *cmdutil.Factory, runF func(*StopOptions) error) *cobra.Comman
 		Short: "Stop the sandbox's local AWS endpoint",
 		Long: cmdutil.Heredoc(`
 			Stop the local AWS endpoint running in the background. Its state stays in the
-			sandbox; any command that needs the endpoint starts it again.
+			sandbox. The workshop commands that need it (env, check, fork, rotate) start
+			it again; the aws CLI and python3 cannot, so run one of those first.
 		`),
 		Example: "$ workshop stop",
 		Args:    cobra.NoArgs,
@@ -44,9 +45,13 @@ func stopRun(ctx context.Context, opts *StopOptions) error {
 	if err != nil {
 		return err
 	}
+	if _, err := endpoint.ReadInfo(sb.AWSDir()); err != nil {
+		fmt.Fprintln(opts.F.IO.ErrOut, "The local AWS endpoint is not running.")
+		return nil
+	}
 	if err := endpoint.Stop(ctx, sb.AWSDir()); err != nil {
 		return fmt.Errorf("stop the local AWS endpoint: %w", err)
 	}
-	fmt.Fprintln(opts.F.IO.ErrOut, "Stopped the local AWS endpoint.")
+	fmt.Fprintln(opts.F.IO.ErrOut, "Stopped the local AWS endpoint. `workshop env`, `workshop check` and the other workshop commands start it again; aws and python3 do not.")
 	return nil
 }

@@ -1,0 +1,239 @@
+package oldscan
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// DefaultMaxDecodeDepth is the number of decoding passes a Scanner makes when
+// Options.MaxDecodeDepth is zero. It is the gitleaks command line's default.
+const DefaultMaxDecodeDepth = 5
+
+// Finding is one secret found in one place.
+type Finding struct {
+	// RuleID names the rule that matched, for example "aws-access-key-pair",
+	// "github-pat" or "sandbox-issued-value".
+	RuleID string
+	// Description is the secret type in a few words.
+	Description string
+	// SecretID is a stable opaque id of the secret value: the first 16 hex
+	// digits of SHA-256 over the rule id and the value. The same value found
+	// by the same rule in other files or commits has the same id.
+	SecretID string
+	// Redacted is the secret's first characters (at most four) and an ellipsis.
+	Redacted string
+	// Path is the file the secret is in, or a pseudo path such as
+	// "(commit message)" for text that is not a file.
+	Path string
+	// Line and Column are 1-based. Column counts characters.
+	Line   int
+	Column int
+	// Commit is the commit that introduced the secret. Scan leaves it empty
+	// for the caller to fill in.
+	Commit string
+	// Excerpt is at most 120 characters of the line around the secret, with
+	// every secret on the line redacted and no carriage return.
+	Excerpt string
+	// Blocking reports whether the finding rejects a push.
+	Blocking bool
+	// Tags carry details such as "decoded:base64" or "encoding:hex".
+	Tags []string
+}
+
+// Options configure a Scanner.
+type Options struct {
+	// Known are the values the sandbox issued. They are found exactly, in
+	// many encodings, and always block.
+	Known []Value
+	// MaxDecodeDepth is how many passes of base64, hex, percent and unicode
+	// escape decoding the pattern rules see. Zero means
+	// DefaultMaxDecodeDepth, and a negative value turns decoding off.
+	MaxDecodeDepth int
+	// Logger receives debug records about scans. Nil discards them.
+	Logger *slog.Logger
+}
+
+// Scanner finds secrets in files. Create one with New. A Scanner may be used
+// by several goroutines at once.
+type Scanner struct {
+	patterns *patternDetector
+	matcher  *Matcher
+	known    map[string]string // label of an issued value to the value
+	logger   *slog.Logger
+}
+
+// New builds a Scanner from gitleaks' default catalogue, the AWS rules and
+// the issued values in opts.
+func New(opts Options) (*Scanner, error) {
+	silenceGitleaksLog()
+	depth := opts.MaxDecodeDepth
+	switch {
+	case depth == 0:
+		depth = DefaultMaxDecodeDepth
+	case depth < 0:
+		depth = 0
+	}
+	patterns, err := newPatternDetector(depth)
+	if err != nil {
+		return nil, err
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Scanner{
+		patterns: patterns,
+		matcher:  NewMatcher(opts.Known),
+		known:    knownByLabel(opts.Known),
+		logger:   logger,
+	}, nil
+}
+
+// knownByLabel maps each label to its value. A label given to several values
+// maps to all of them joined, so that its findings still get one stable id.
+func knownByLabel(values []Value) map[string]string {
+	byLabel := map[string][]string{}
+	for _, v := range values {
+		if v.Value != "" {
+			byLabel[v.Label] = append(byLabel[v.Label], v.Value)
+		}
+	}
+	known := make(map[string]string, len(byLabel))
+	for label, vs := range byLabel {
+		known[label] = strings.Join(vs, "\x00")
+	}
+	return known
+}
+
+// Scan returns the secrets in data, which is the content of the file at
+// path, sorted by position. Text in UTF-8, with or without a byte order mark,
+// and in UTF-16 is scanned with every rule. Binary data is searched for the
+// issued values only, and IsBinary distinguishes the two.
+func (s *Scanner) Scan(path string, data []byte) []Finding {
+	text, encoding := DecodeText(data)
+	if encoding == TextBinary {
+		return s.scanBinary(path, data)
+	}
+	return s.scanText(path, text, encoding)
+}
+
+func (s *Scanner) scanText(path, text, encoding string) []Finding {
+	// Every line ends with a newline, so gitleaks never takes the last line
+	// of a text for the whole text.
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	ctx := context.Background()
+	var hits []hit
+	var aws []match
+	skipCatalogue := s.patterns.pathAllowed(path)
+	for _, m := range s.patterns.matches(ctx, path, text) {
+		switch {
+		case isAWSRule(m.ruleID):
+			aws = append(aws, m)
+		case !skipCatalogue:
+			hits = append(hits, catalogueHit(m))
+		}
+	}
+	hits = append(hits, awsHits(aws)...)
+	hits = append(hits, s.exactHits([]byte(text))...)
+	hits = dropCovered(hits)
+
+	findings := s.findings(path, newLineIndex(text), hits)
+	s.logger.Debug("scanned text", "path", path, "encoding", encoding, "bytes", len(text), "findings", len(findings))
+	return findings
+}
+
+// ScanIssued returns the issued values in data, the content of the file at
+// path, without running the pattern rules. It suits data too large for
+// them, as its cost grows only with the size of data.
+func (s *Scanner) ScanIssued(path string, data []byte) []Finding {
+	return s.scanBinary(path, data)
+}
+
+func (s *Scanner) scanBinary(path string, data []byte) []Finding {
+	hits := s.exactHits(data)
+	x := newLineIndex(string(data))
+	findings := make([]Finding, 0, len(hits))
+	for _, h := range hits {
+		f := s.finding(path, x, h, nil)
+		f.Excerpt = fmt.Sprintf("binary data at byte %d", h.start)
+		findings = append(findings, f)
+	}
+	s.logger.Debug("scanned binary data", "path", path, "bytes", len(data), "findings", len(findings))
+	return findings
+}
+
+// exactHits finds the issued values in data.
+func (s *Scanner) exactHits(data []byte) []hit {
+	matches := s.matcher.Find(data)
+	hits := make([]hit, 0, len(matches))
+	for _, m := range matches {
+		hits = append(hits, hit{
+			rule:  issuedRule(m.Label),
+			value: s.known[m.Label],
+			start: m.Start,
+			end:   m.End,
+			tags:  []string{"issued", "encoding:" + m.Encoding},
+		})
+	}
+	return hits
+}
+
+// findings turns hits into findings, sorted by position and rule.
+func (s *Scanner) findings(path string, x *lineIndex, hits []hit) []Finding {
+	var spans []span
+	for _, h := range hits {
+		spans = append(spans, h.spans()...)
+	}
+	redact := newSortedSpans(spans)
+	slices.SortFunc(hits, compareHits)
+	findings := make([]Finding, 0, len(hits))
+	for _, h := range hits {
+		findings = append(findings, s.finding(path, x, h, redact))
+	}
+	return findings
+}
+
+func (s *Scanner) finding(path string, x *lineIndex, h hit, redact *sortedSpans) Finding {
+	return Finding{
+		RuleID:      h.rule.id,
+		Description: h.rule.description,
+		SecretID:    SecretID(h.rule.id, h.value),
+		Redacted:    Redact(h.display()),
+		Path:        path,
+		Line:        x.line(h.start),
+		Column:      x.column(h.start),
+		Excerpt:     excerpt(x, h.start, h.end, redact),
+		Blocking:    h.rule.blocking,
+		Tags:        h.tags,
+	}
+}
+
+// SecretID returns the first 16 hex digits of SHA-256 over ruleID and value.
+func SecretID(ruleID, value string) string {
+	sum := sha256.Sum256([]byte(ruleID + "\x00" + value))
+	return hex.EncodeToString(sum[:8])
+}
+
+// Redact returns the first characters of value and an ellipsis: four
+// characters of a value of 16 or more, a quarter of a shorter one.
+func Redact(value string) string {
+	keep := min(4, utf8.RuneCountInString(value)/4)
+	var b strings.Builder
+	for _, r := range value {
+		if keep == 0 {
+			break
+		}
+		b.WriteRune(r)
+		keep--
+	}
+	return b.String() + "…"
+}
