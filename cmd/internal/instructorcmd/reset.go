@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -59,7 +60,7 @@ func NewCmdReset(f *cmdutil.Factory, runF func(*ResetOptions) error) *cobra.Comm
 		},
 	}
 	cmd.Flags().StringVar(&opts.Dir, "dir", "", "sandbox folder (default: $WORKSHOP_DIR, else the current folder and its parents)")
-	cmd.Flags().StringVar(&opts.To, "to", "", "step id to fast-forward to, solving every step before it")
+	cmd.Flags().StringVar(&opts.To, "to", "", "step to fast-forward to (id or number), solving every step before it")
 	cmd.Flags().BoolVar(&opts.Yes, "yes", false, "do not ask for confirmation")
 	cmd.Flags().StringVar(&opts.Learner, "learner", "", "learner name to use when the sandbox's config is unreadable")
 	return cmd
@@ -78,9 +79,11 @@ type resetTarget struct {
 
 func resetRun(ctx context.Context, opts *ResetOptions) error {
 	f := opts.F
-	if err := validateStep(f, opts.To); err != nil {
+	to, err := resolveStep(f, opts.To)
+	if err != nil {
 		return err
 	}
+	opts.To = to
 	target, err := findResetTarget(f, opts)
 	if err != nil {
 		return err
@@ -118,23 +121,27 @@ func resetRun(ctx context.Context, opts *ResetOptions) error {
 	return nil
 }
 
-// validateStep rejects an unknown step id before anything is changed.
-func validateStep(f *cmdutil.Factory, id string) error {
-	if id == "" {
-		return nil
+// resolveStep turns a step id, or its number as `workshop status` shows it,
+// into the step id, and rejects an unknown one before anything is changed.
+func resolveStep(f *cmdutil.Factory, step string) (string, error) {
+	if step == "" {
+		return "", nil
 	}
 	w, err := f.Workshop()
 	if err != nil {
-		return err
+		return "", err
 	}
-	if _, ok := w.Step(id); !ok {
-		var ids []string
-		for _, step := range w.Steps {
-			ids = append(ids, step.ID)
-		}
-		return &cmdutil.FlagError{Err: fmt.Errorf("%w %q: use one of %s", errUnknownStep, id, strings.Join(ids, ", "))}
+	if n, err := strconv.Atoi(step); err == nil && n >= 1 && n <= len(w.Steps) {
+		return w.Steps[n-1].ID, nil
 	}
-	return nil
+	if _, ok := w.Step(step); ok {
+		return step, nil
+	}
+	var ids []string
+	for _, s := range w.Steps {
+		ids = append(ids, s.ID)
+	}
+	return "", &cmdutil.FlagError{Err: fmt.Errorf("%w %q: use one of %s, or a number from 1 to %d", errUnknownStep, step, strings.Join(ids, ", "), len(w.Steps))}
 }
 
 // findResetTarget locates the sandbox to reset and reads what it can of its

@@ -78,7 +78,8 @@ type job func(ctx context.Context, sandboxDir string) ([]claim, error)
 
 func testRun(ctx context.Context, opts *TestOptions) error {
 	f := opts.F
-	if err := validateStep(f, opts.Step); err != nil {
+	only, err := resolveStep(f, opts.Step)
+	if err != nil {
 		return err
 	}
 	w, err := f.Workshop()
@@ -93,7 +94,7 @@ func testRun(ctx context.Context, opts *TestOptions) error {
 
 	var jobs []job
 	for _, step := range w.Steps {
-		if opts.Step == "" || step.ID == opts.Step {
+		if only == "" || step.ID == only {
 			jobs = append(jobs, stepJobs(f, step.ID)...)
 		}
 	}
