@@ -16,34 +16,61 @@ const (
 	statusInactive = "Inactive"
 )
 
-// authenticate checks the request's SigV4 signature and sets the caller's
-// key and user. An inactive key is rejected like an unknown one, as AWS
-// does.
-func (s *Server) authenticate(c *call) *authProblem {
+// authenticate checks the request's SigV4 signature and returns the
+// parsed Authorization header and the secret of the key that signed it. An
+// inactive key is rejected like an unknown one, as AWS does. It holds the
+// state lock only to look the key up, so requests verify their signatures
+// in parallel. bindCaller then checks, under the lock, that the key did not
+// change in the meantime.
+func (s *Server) authenticate(c *call) (authorization, string, *authProblem) {
 	header := c.r.Header.Get("Authorization")
 	if header == "" {
-		return &authProblem{kind: authMissing}
+		return authorization{}, "", &authProblem{kind: authMissing}
 	}
 	a, prob := parseAuthorization(header)
 	if prob != nil {
-		return prob
+		return authorization{}, "", prob
 	}
 	c.accessKeyID = loggableKeyID(a.AccessKeyID)
 
 	t, prob := signingTime(c.r, a, c.now)
 	if prob != nil {
-		return prob
+		return authorization{}, "", prob
 	}
+	secret, ok := s.activeKeySecret(a.AccessKeyID)
+	if !ok || c.r.Header.Get("X-Amz-Security-Token") != "" {
+		return authorization{}, "", &authProblem{kind: authUnknownKey}
+	}
+	if prob := s.verifySignature(c, a, secret, t); prob != nil {
+		return authorization{}, "", prob
+	}
+	return a, secret, nil
+}
+
+// activeKeySecret returns the secret of an active access key whose user
+// exists.
+func (s *Server) activeKeySecret(id string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := s.st.key(id)
+	if key == nil || key.Status != statusActive || s.st.user(key.User) == nil {
+		return "", false
+	}
+	return key.Secret, true
+}
+
+// bindCaller sets the caller's key and user once the signature was verified
+// with secret. The caller must hold the state lock. A key that was deleted,
+// deactivated or given another secret since authenticate looked it up is
+// rejected like an unknown one.
+func (s *Server) bindCaller(c *call, a authorization, secret string) *authProblem {
 	key := s.st.key(a.AccessKeyID)
-	if key == nil || key.Status != statusActive || c.r.Header.Get("X-Amz-Security-Token") != "" {
+	if key == nil || key.Status != statusActive || key.Secret != secret {
 		return &authProblem{kind: authUnknownKey}
 	}
 	user := s.st.user(key.User)
 	if user == nil {
 		return &authProblem{kind: authUnknownKey}
-	}
-	if prob := s.verifySignature(c, a, key.Secret, t); prob != nil {
-		return prob
 	}
 	c.key, c.user = key, user
 	s.recordKeyUse(c, a)
@@ -83,11 +110,11 @@ func loggableKeyID(id string) string {
 // was last used, at minute resolution, so that reads do not rewrite the
 // state file more than once a minute.
 func (s *Server) recordKeyUse(c *call, a authorization) {
-	use := &lastUseInfo{Date: c.now.Truncate(time.Minute), Service: c.svc.name, Region: a.Region}
-	if c.key.LastUsed != nil && *c.key.LastUsed == *use {
+	use := lastUseInfo{Date: c.now.Truncate(time.Minute), Service: c.svc.name, Region: a.Region}
+	if c.key.LastUsed != nil && *c.key.LastUsed == use {
 		return
 	}
-	c.key.LastUsed = use
+	c.key.LastUsed = &use
 	c.changed = true
 }
 

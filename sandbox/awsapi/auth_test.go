@@ -236,3 +236,65 @@ func TestBodyLimit(t *testing.T) {
 		t.Errorf("oversized body = %d %s, want 413 RequestEntityTooLarge", status, body)
 	}
 }
+
+func TestKeyChangedAfterVerification(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(k *keyRecord, st *stateData)
+		secret func(env *testEnv) string
+	}{
+		{"deactivated", func(k *keyRecord, _ *stateData) { k.Status = statusInactive }, nil},
+		{"deleted", func(k *keyRecord, st *stateData) { st.deleteKey(k.ID, time.Now()) }, nil},
+		{"user removed", func(k *keyRecord, st *stateData) { st.Users = st.Users[:1] }, nil},
+		{"other secret", nil, func(*testEnv) string { return newKey(t).Secret }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t)
+			s := env.server
+			secret := env.app.Secret
+			if tt.secret != nil {
+				secret = tt.secret(env)
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if tt.change != nil {
+				tt.change(s.st.key(env.app.ID), s.st)
+			}
+			c := &call{svc: stsService, now: time.Now()}
+			prob := s.bindCaller(c, authorization{AccessKeyID: env.app.ID, Region: testRegion, Service: "sts"}, secret)
+			if prob == nil || prob.kind != authUnknownKey || c.user != nil {
+				t.Errorf("bindCaller = %+v, user %v; want an unknown key and no caller", prob, c.user)
+			}
+		})
+	}
+}
+
+func TestSharedSignerKeepsKeysApart(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	ctx := context.Background()
+	wrong := SeedKey{ID: env.learner.ID, Secret: newKey(t).Secret}
+	for _, step := range []struct {
+		key  SeedKey
+		want string
+	}{
+		{env.learner, learnerName},
+		{env.app, appName},
+		{wrong, ""},
+		{env.learner, learnerName},
+		{wrong, ""},
+	} {
+		out, err := env.sts(step.key).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if step.want == "" {
+			requireAPIError(t, err, "SignatureDoesNotMatch", 403)
+			continue
+		}
+		requireNoError(t, err)
+		if got := aws.ToString(out.Arn); !strings.HasSuffix(got, ":user/"+step.want) {
+			t.Errorf("caller = %s, want user %s", got, step.want)
+		}
+	}
+}

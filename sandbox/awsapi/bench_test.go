@@ -1,8 +1,6 @@
 package awsapi
 
 import (
-	"os"
-	"strconv"
 	"context"
 	"io"
 	"log/slog"
@@ -39,6 +37,7 @@ func startProductionEndpoint(b *testing.B) (string, SeedKey) {
 	b.Helper()
 	dir := b.TempDir()
 	key := newKey(b)
+
 	statePath := filepath.Join(dir, "state.json")
 	opts := SeedOptions{
 		SandboxID: "sbx-bench",
@@ -49,6 +48,7 @@ func startProductionEndpoint(b *testing.B) (string, SeedKey) {
 	if err := Seed(statePath, opts, time.Now()); err != nil {
 		b.Fatalf("seed: %v", err)
 	}
+
 	srv, err := NewServer(Options{
 		StatePath: statePath,
 		LogPath:   filepath.Join(dir, "requests.jsonl"),
@@ -57,6 +57,7 @@ func startProductionEndpoint(b *testing.B) (string, SeedKey) {
 	if err != nil {
 		b.Fatalf("new server: %v", err)
 	}
+
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatalf("listen: %v", err)
@@ -87,7 +88,6 @@ func benchmarkGetSecretValue(b *testing.B, url string, key SeedKey) {
 	in := &secretsmanager.GetSecretValueInput{SecretId: aws.String(name)}
 
 	var failed atomic.Bool
-	b.SetParallelism(benchParallelism())
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
@@ -98,9 +98,4 @@ func benchmarkGetSecretValue(b *testing.B, url string, key SeedKey) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
-}
-
-func benchParallelism() int {
-	n, _ := strconv.Atoi(os.Getenv("BENCH_PAR"))
-	return max(n, 1)
 }

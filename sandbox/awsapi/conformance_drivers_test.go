@@ -271,7 +271,7 @@ func (d *boto3Driver) call(t *testing.T, c resolvedCall) callResult {
 	return res
 }
 
-// startLineProcess starts a helper process that answers each line on its
+// startLineProcess starts a helper process that responds to each line on its
 // stdin with one line on its stdout, and stops it when the test ends.
 func startLineProcess(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) (io.WriteCloser, *bufio.Scanner) {
 	t.Helper()
@@ -292,24 +292,25 @@ func startLineProcess(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) (io.Wri
 	return stdin, out
 }
 
-// exchangeLine sends one request line to a helper process and decodes its
-// answer into v.
+// exchangeLine sends one request line to a helper process and decodes the
+// response line into v.
 func exchangeLine(t *testing.T, name string, stdin io.Writer, out *bufio.Scanner, stderr *bytes.Buffer, line []byte, v any) {
 	t.Helper()
 	if _, err := stdin.Write(append(line, '\n')); err != nil {
 		t.Fatalf("%s: send request: %v\n%s", name, err, truncate(stderr.String(), 2000))
 	}
 	if !out.Scan() {
-		t.Fatalf("%s: no answer: %v\n%s", name, out.Err(), truncate(stderr.String(), 2000))
+		t.Fatalf("%s: no response: %v\n%s", name, out.Err(), truncate(stderr.String(), 2000))
 	}
 	if err := json.Unmarshal(out.Bytes(), v); err != nil {
-		t.Fatalf("%s: decode answer: %v", name, err)
+		t.Fatalf("%s: decode response: %v", name, err)
 	}
 }
 
 // cliDriver sends each call as one aws CLI command with --cli-input-json.
 // It runs the CLI with --debug only to read the HTTP status from urllib3's
-// log line, and never shows that output, which holds request bodies.
+// log line. That output holds request bodies, so a failure message shows at
+// most its last line.
 type cliDriver struct {
 	dir    string
 	runner cliRunner
@@ -498,7 +499,7 @@ func lastLine(s string) string {
 
 // cliInput encodes a call's input for --cli-input-json. AWS CLI v1 sends a
 // blob member's string as its UTF-8 bytes rather than decoding base64, so
-// SecretBinary, base64 in the spec, is decoded first; only bytes that form
+// SecretBinary, base64 in the spec, is decoded first. Only bytes that form
 // valid UTF-8 can be sent this way.
 func cliInput(input map[string]any) ([]byte, error) {
 	in := make(map[string]any, len(input))

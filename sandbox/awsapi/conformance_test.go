@@ -84,7 +84,7 @@ type specCall struct {
 	// send this call, such as a value below a minimum that the client
 	// itself rejects.
 	Skip map[string]string `json:"skip"`
-	// Note says what the call shows.
+	// Note describes what the call shows.
 	Note string `json:"note"`
 }
 
@@ -417,8 +417,8 @@ func (r *sequenceRun) verifyField(output map[string]any, rawPath string, rawWant
 		return fmt.Sprintf("field %s: %v", rawPath, err)
 	}
 	got, present := lookupPath(output, path)
-	if ok, why := m.match(got, present); !ok {
-		return fmt.Sprintf("field %s = %s, want %s", rawPath, showValue(path, got, present), why)
+	if ok, expected := m.match(got, present); !ok {
+		return fmt.Sprintf("field %s = %s, want %s", rawPath, showValue(path, got, present), expected)
 	}
 	return ""
 }

@@ -62,7 +62,7 @@ func freePort(tb testing.TB) string {
 	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }
 
-// waitHTTP polls url until it answers or the timeout passes.
+// waitHTTP polls url until it responds or the timeout passes.
 func waitHTTP(url string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
@@ -72,7 +72,7 @@ func waitHTTP(url string, timeout time.Duration) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("no answer after %s: %w", timeout, err)
+			return fmt.Errorf("no response after %s: %w", timeout, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -187,10 +187,10 @@ var keyedLists = map[string]string{
 }
 
 // flatten turns an output into field paths and normalized values, so that
-// two runs compare equal when they differ only in run-specific values: the
-// name prefix, the tokens, the account, the random ARN suffix, generated
-// UUIDs, times, page tokens, messages and random passwords. A list of
-// strings is one field.
+// two runs compare equal when they differ only in run-specific values. Those
+// are the name prefix, the tokens, the account, the random ARN suffix,
+// generated UUIDs, times, page tokens, messages and random passwords. A list
+// of strings is one field.
 func (r *sequenceRun) flatten(output map[string]any) map[string]string {
 	out := map[string]string{}
 	var walk func(path string, v any)
@@ -339,8 +339,8 @@ type knownDifference struct {
 	// Ours and Moto are the rendered values; "*" matches any.
 	Ours string
 	Moto string
-	// Why explains which side AWS agrees with, or why it does not matter.
-	Why string
+	// Reason explains which side AWS agrees with, or why it does not matter.
+	Reason string
 }
 
 func (k knownDifference) matches(d difference) bool {
@@ -353,111 +353,110 @@ func (k knownDifference) matches(d difference) bool {
 
 // Reasons shared by several known differences.
 const (
-	whyNotFound404 = "moto answers these errors with HTTP 404 (ResourceNotFoundException) or 404 with another code; " +
-		"AWS sends every Secrets Manager error with HTTP 400."
-	whyLastAccessed = "moto does not record reads; AWS sets LastAccessedDate, at day resolution, when a value is read."
-	whyDeprecated   = "moto keeps versions without labels in the map with an empty list; AWS leaves them out."
-	whyStuckMoto    = "Follows from the RotateSecret call before: moto added a new AWSPENDING version even though the call failed."
+	whyNotFound404  = "moto sends these errors with HTTP 404, but AWS sends every Secrets Manager error with HTTP 400."
+	whyLastAccessed = "moto does not record reads. AWS sets LastAccessedDate, at day resolution, when a value is read."
+	whyDeprecated   = "moto keeps versions without labels in the map with an empty list, but AWS leaves them out."
+	whyStuckMoto    = "Follows from the RotateSecret call before, because moto added a new AWSPENDING version even though the call failed."
 	whyTwoCurrent   = "moto's UpdateSecret with a new value leaves AWSCURRENT on a version that also carries AWSPENDING, " +
-		"so two versions hold AWSCURRENT; AWS moves the label and drops AWSPENDING."
-	whyDeletedWrite = "moto changes a secret that is scheduled for deletion; AWS rejects the call with InvalidRequestException."
-	whyNoCheck      = "moto does not check this constraint of the API model; AWS rejects the request."
-	whyModelCode    = "The value breaks a length or range constraint of the API model, which AWS reports as ValidationException; " +
-		"moto uses its own code. Not confirmed against AWS for this member."
+		"so two versions hold AWSCURRENT. AWS moves the label and drops AWSPENDING."
+	whyDeletedWrite = "moto changes a secret that is scheduled for deletion, but AWS rejects the call with InvalidRequestException."
+	whyNoCheck      = "moto does not check this constraint of the API model, but AWS rejects the request."
+	whyModelCode    = "The value breaks a length or range constraint of the API model, which AWS reports as ValidationException, " +
+		"but moto uses its own code. Not confirmed against AWS for this member."
 )
 
 // knownMotoDifferences lists every difference from moto 5.2 that the
 // Secrets Manager sequences show, the more specific entries first.
 // docs/aws-endpoint.md carries the same table.
 var knownMotoDifferences = []knownDifference{
-	{Op: "*", Field: "result", Ours: "400 ResourceNotFoundException", Moto: "404 ResourceNotFoundException", Why: whyNotFound404},
-	{Op: "GetSecretValue", Field: "result", Ours: "400 InvalidRequestException", Moto: "404 InvalidRequestException", Why: whyNotFound404},
+	{Op: "*", Field: "result", Ours: "400 ResourceNotFoundException", Moto: "404 ResourceNotFoundException", Reason: whyNotFound404},
+	{Op: "GetSecretValue", Field: "result", Ours: "400 InvalidRequestException", Moto: "404 InvalidRequestException", Reason: whyNotFound404},
 	{Op: "GetSecretValue", Call: "lookup/*", Field: "result", Ours: "400 ValidationException", Moto: "404 ResourceNotFoundException",
-		Why: "A SecretId that is not an ARN must be a valid secret name: AWS rejects one with * as ValidationException, while moto looks it up."},
+		Reason: "A SecretId that is not an ARN must be a valid secret name: AWS rejects one with * as ValidationException, while moto looks it up."},
 
 	{Op: "CreateSecret", Call: "create/1", Field: "result", Ours: "400 ValidationException", Moto: "200",
-		Why: "moto accepts names with characters other than letters, digits and /_+=.@-."},
+		Reason: "moto accepts names with characters other than letters, digits and /_+=.@-."},
 	{Op: "CreateSecret", Call: "create/2", Field: "result", Ours: "400 ValidationException", Moto: "200",
-		Why: "moto accepts names longer than 512 characters."},
+		Reason: "moto accepts names longer than 512 characters."},
 	{Op: "CreateSecret", Call: "create/3", Field: "result", Ours: "400 ValidationException", Moto: "200",
-		Why: "moto accepts an empty name. Only the Go SDK sends one; botocore rejects it."},
+		Reason: "moto accepts an empty name. Only the Go SDK sends one; botocore rejects it."},
 	{Op: "CreateSecret", Call: "create/[45]", Field: "result", Ours: "400 ValidationException", Moto: "400 InvalidParameterException",
-		Why: "A ClientRequestToken outside 32 to 64 characters. " + whyModelCode},
+		Reason: "A ClientRequestToken outside 32 to 64 characters. " + whyModelCode},
 	{Op: "CreateSecret", Call: "create/7", Field: "result", Ours: "400 ValidationException", Moto: "200",
-		Why: "moto has no 65,536-byte limit on secret values."},
+		Reason: "moto has no 65,536-byte limit on secret values."},
 	{Op: "CreateSecret", Call: "create/8", Field: "result", Ours: "400 InvalidParameterException", Moto: "200",
-		Why: "moto accepts SecretString and SecretBinary together; AWS allows one value per version."},
+		Reason: "moto accepts SecretString and SecretBinary together; AWS allows one value per version."},
 
-	{Op: "DescribeSecret", Field: "LastAccessedDate", Ours: "<time>", Moto: "absent", Why: whyLastAccessed},
-	{Op: "DescribeSecret", Call: "rotation/*", Field: "VersionIdsToStages.*", Ours: "*", Moto: "*", Why: whyTwoCurrent},
+	{Op: "DescribeSecret", Field: "LastAccessedDate", Ours: "<time>", Moto: "absent", Reason: whyLastAccessed},
+	{Op: "DescribeSecret", Call: "rotation/*", Field: "VersionIdsToStages.*", Ours: "*", Moto: "*", Reason: whyTwoCurrent},
 	{Op: "DescribeSecret", Call: "versions/23", Field: "VersionIdsToStages.*", Ours: "*", Moto: "*",
-		Why: "Follows from the UpdateSecretVersionStage calls before, which moto handled differently."},
-	{Op: "DescribeSecret", Field: "VersionIdsToStages.*", Ours: "absent", Moto: "[]", Why: whyDeprecated},
+		Reason: "Follows from the UpdateSecretVersionStage calls before, which moto handled differently."},
+	{Op: "DescribeSecret", Field: "VersionIdsToStages.*", Ours: "absent", Moto: "[]", Reason: whyDeprecated},
 
-	{Op: "ListSecretVersionIds", Field: "ARN", Ours: "*", Moto: `"${prefix}/db"`, Why: "moto returns the secret's name as its ARN."},
+	{Op: "ListSecretVersionIds", Field: "ARN", Ours: "*", Moto: `"${prefix}/db"`, Reason: "moto returns the secret's name as its ARN."},
 	{Op: "ListSecretVersionIds", Field: "NextToken", Ours: "*", Moto: `""`,
-		Why: "moto sends an empty NextToken on the last page, which breaks the model's minimum length of 1; " +
+		Reason: "moto sends an empty NextToken on the last page, which breaks the model's minimum length of 1; " +
 			"AWS leaves NextToken out. moto also ignores MaxResults."},
 	{Op: "ListSecretVersionIds", Field: "Versions.#order", Ours: "*", Moto: "*",
-		Why: "This endpoint lists versions newest first, as AWS does; moto lists them oldest first."},
+		Reason: "This endpoint lists versions newest first, as AWS does; moto lists them oldest first."},
 	{Op: "ListSecretVersionIds", Field: "Versions.*.KmsKeyIds", Ours: `["DefaultEncryptionKey"]`, Moto: "absent",
-		Why: "AWS names the default key DefaultEncryptionKey in each entry; moto leaves KmsKeyIds out."},
+		Reason: "AWS names the default key DefaultEncryptionKey in each entry; moto leaves KmsKeyIds out."},
 	{Op: "ListSecretVersionIds", Field: "Versions.*.LastAccessedDate", Ours: "absent", Moto: "<time>",
-		Why: "moto gives every version a LastAccessedDate; this endpoint sets it when the version is read, as AWS does."},
+		Reason: "moto gives every version a LastAccessedDate; this endpoint sets it when the version is read, as AWS does."},
 	{Op: "ListSecretVersionIds", Field: "Versions.*.*", Ours: "absent", Moto: "*",
-		Why: "moto lists versions without labels even without IncludeDeprecated, and ignores MaxResults."},
+		Reason: "moto lists versions without labels even without IncludeDeprecated, and ignores MaxResults."},
 
 	{Op: "UpdateSecretVersionStage", Call: "versions/19", Field: "result", Ours: "400 InvalidParameterException", Moto: "200",
-		Why: "RemoveFromVersionId names a version that does not carry AWSCURRENT; moto moves the label anyway."},
+		Reason: "RemoveFromVersionId names a version that does not carry AWSCURRENT; moto moves the label anyway."},
 	{Op: "UpdateSecretVersionStage", Call: "versions/20", Field: "result", Ours: "400 ResourceNotFoundException", Moto: "400 InvalidParameterException",
-		Why: "MoveToVersionId names no version. This endpoint reports it as GetSecretValue does for an unknown VersionId; " +
+		Reason: "MoveToVersionId names no version. This endpoint reports it as GetSecretValue does for an unknown VersionId; " +
 			"not confirmed against AWS."},
 	{Op: "UpdateSecretVersionStage", Call: "versions/21", Field: "result", Ours: "200", Moto: "400 InvalidParameterException",
-		Why: "Follows from versions/19: moto had already moved AWSCURRENT."},
+		Reason: "Follows from versions/19: moto had already moved AWSCURRENT."},
 
 	{Op: "CancelRotateSecret", Call: "rotation/*", Field: "result", Ours: "200", Moto: "400 InvalidRequestException",
-		Why: "moto rejects CancelRotateSecret on a secret without a rotation function; this endpoint turns nothing off and succeeds. " +
+		Reason: "moto rejects CancelRotateSecret on a secret without a rotation function; this endpoint turns nothing off and succeeds. " +
 			"Not confirmed against AWS."},
 	{Op: "TagResource", Field: "result", Ours: "400 InvalidParameterException", Moto: "200",
-		Why: "Tag keys that start with aws: are reserved for AWS; moto accepts them."},
-	{Op: "DescribeSecret", Field: "Tags.aws:owner.*", Ours: "absent", Moto: "*", Why: "Follows from the TagResource difference."},
+		Reason: "Tag keys that start with aws: are reserved for AWS; moto accepts them."},
+	{Op: "DescribeSecret", Field: "Tags.aws:owner.*", Ours: "absent", Moto: "*", Reason: "Follows from the TagResource difference."},
 	{Op: "RotateSecret", Field: "result", Ours: "400 ValidationException", Moto: "400 InvalidParameterException",
-		Why: "AutomaticallyAfterDays outside 1 to 1000. " + whyModelCode},
+		Reason: "AutomaticallyAfterDays outside 1 to 1000. " + whyModelCode},
 	{Op: "RotateSecret", Call: "rotation/*", Field: "result", Ours: "400 AccessDeniedException", Moto: "400 InvalidRequestException",
-		Why: "moto reports an unfinished rotation when AWSPENDING and AWSCURRENT are on the same version, the opposite of AWS's rule. " +
-			"AWS answers AccessDeniedException when it cannot invoke the function."},
+		Reason: "moto reports an unfinished rotation when AWSPENDING and AWSCURRENT are on the same version, the opposite of AWS's rule. " +
+			"AWS returns AccessDeniedException when it cannot invoke the function."},
 	{Op: "RotateSecret", Call: "stuck-rotation/3", Field: "result", Ours: "400 InvalidRequestException", Moto: "404 ResourceNotFoundException",
-		Why: "AWSPENDING sits on a version without AWSCURRENT, an unfinished rotation; moto looks for the Lambda function first."},
+		Reason: "AWSPENDING sits on a version without AWSCURRENT, an unfinished rotation; moto looks for the Lambda function first."},
 	{Op: "RotateSecret", Call: "stuck-rotation/6", Field: "result", Ours: "400 AccessDeniedException", Moto: "404 ResourceNotFoundException",
-		Why: "There is no Lambda function: AWS answers AccessDeniedException when it cannot invoke the function; moto reports it as not found."},
-	{Op: "CancelRotateSecret", Call: "stuck-rotation/4", Field: "VersionId", Ours: `"${token:p1}"`, Moto: "*", Why: whyStuckMoto},
-	{Op: "UpdateSecretVersionStage", Call: "stuck-rotation/5", Field: "result", Ours: "200", Moto: "400 InvalidParameterException", Why: whyStuckMoto},
+		Reason: "There is no Lambda function: AWS returns AccessDeniedException when it cannot invoke the function. moto reports it as not found."},
+	{Op: "CancelRotateSecret", Call: "stuck-rotation/4", Field: "VersionId", Ours: `"${token:p1}"`, Moto: "*", Reason: whyStuckMoto},
+	{Op: "UpdateSecretVersionStage", Call: "stuck-rotation/5", Field: "result", Ours: "200", Moto: "400 InvalidParameterException", Reason: whyStuckMoto},
 
 	{Op: "ListSecrets", Field: "SecretList.#order", Ours: "*", Moto: "*",
-		Why: "moto ignores SortOrder desc when SortBy is name."},
+		Reason: "moto ignores SortOrder desc when SortBy is name."},
 	{Op: "ListSecrets", Call: "lists/14", Field: "result", Ours: "400 InvalidParameterException", Moto: "200",
-		Why: "A filter without a key is invalid; moto ignores it."},
+		Reason: "A filter without a key is invalid; moto ignores it."},
 	{Op: "ListSecrets", Call: "lists/15", Field: "result", Ours: "400 ValidationException", Moto: "200",
-		Why: "MaxResults above 100. " + whyNoCheck},
+		Reason: "MaxResults above 100. " + whyNoCheck},
 	{Op: "ListSecrets", Call: "lists/16", Field: "result", Ours: "400 InvalidNextTokenException", Moto: "500 (no error code)",
-		Why: "moto fails with an HTML error page on a NextToken that is not a number."},
+		Reason: "moto fails with an HTML error page on a NextToken that is not a number."},
 	{Op: "ListSecrets", Field: "SecretList.*.Tags", Ours: "absent", Moto: "[]",
-		Why: "moto sends an empty Tags list; AWS leaves empty members out."},
+		Reason: "moto sends an empty Tags list; AWS leaves empty members out."},
 
-	{Op: "PutSecretValue", Call: "lifecycle/*", Field: "result", Ours: "400 InvalidRequestException", Moto: "200", Why: whyDeletedWrite},
-	{Op: "TagResource", Call: "lifecycle/*", Field: "result", Ours: "400 InvalidRequestException", Moto: "200", Why: whyDeletedWrite},
-	{Op: "UntagResource", Call: "lifecycle/*", Field: "result", Ours: "400 InvalidRequestException", Moto: "200", Why: whyDeletedWrite},
+	{Op: "PutSecretValue", Call: "lifecycle/*", Field: "result", Ours: "400 InvalidRequestException", Moto: "200", Reason: whyDeletedWrite},
+	{Op: "TagResource", Call: "lifecycle/*", Field: "result", Ours: "400 InvalidRequestException", Moto: "200", Reason: whyDeletedWrite},
+	{Op: "UntagResource", Call: "lifecycle/*", Field: "result", Ours: "400 InvalidRequestException", Moto: "200", Reason: whyDeletedWrite},
 	{Op: "CreateSecret", Call: "lifecycle/*", Field: "result", Ours: "400 InvalidRequestException", Moto: "400 ResourceExistsException",
-		Why: "AWS rejects a name that is scheduled for deletion with InvalidRequestException."},
-	{Op: "*", Call: "lifecycle/*", Field: "*VersionsToStages.*", Ours: "*", Moto: "*", Why: "Follows from the PutSecretValue that moto accepted."},
-	{Op: "GetSecretValue", Call: "lifecycle/*", Field: "*", Ours: "*", Moto: "*", Why: "Follows from the PutSecretValue that moto accepted."},
+		Reason: "AWS rejects a name that is scheduled for deletion with InvalidRequestException."},
+	{Op: "*", Call: "lifecycle/*", Field: "*VersionsToStages.*", Ours: "*", Moto: "*", Reason: "Follows from the PutSecretValue that moto accepted."},
+	{Op: "GetSecretValue", Call: "lifecycle/*", Field: "*", Ours: "*", Moto: "*", Reason: "Follows from the PutSecretValue that moto accepted."},
 	{Op: "DeleteSecret", Field: "ARN", Ours: "absent", Moto: "*",
-		Why: "A forced delete of a secret that does not exist succeeds; moto invents an ARN for it, this endpoint returns only the name."},
+		Reason: "A forced delete of a secret that does not exist succeeds; moto invents an ARN for it, this endpoint returns only the name."},
 
 	{Op: "GetRandomPassword", Field: "result", Ours: "400 ValidationException", Moto: "400 InvalidParameterValue",
-		Why: "PasswordLength above 4096. moto uses a code that is not in Secrets Manager's model."},
+		Reason: "PasswordLength above 4096. moto uses a code that is not in Secrets Manager's model."},
 	{Op: "GetRandomPassword", Field: "result", Ours: "400 ValidationException", Moto: "400 InvalidParameterException",
-		Why: "PasswordLength below 1. " + whyModelCode},
+		Reason: "PasswordLength below 1. " + whyModelCode},
 }
 
 // TestMotoDifferences runs the Secrets Manager sequences with the Go SDK

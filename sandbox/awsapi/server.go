@@ -39,9 +39,10 @@ type Options struct {
 	MaxBodyBytes int64
 }
 
-// Server is the local AWS endpoint. It is safe for concurrent use: requests
-// are served one at a time under a mutex, and each request that changes the
-// state is saved to the state file before its response is sent.
+// Server is the local AWS endpoint. It is safe for concurrent use. Requests
+// verify their signatures in parallel and are then served one at a time
+// under a mutex. Each request that changes the state is saved to the state
+// file before its response is sent.
 type Server struct {
 	statePath string
 	now       func() time.Time
@@ -126,7 +127,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveHealth(w)
 		return
 	}
-	c := &call{ctx: r.Context(), w: w, r: r, now: s.now().UTC(), requestID: newUUID(), hostID: newS3HostID(), svc: s3Service}
+	c := &call{ctx: r.Context(), w: w, r: r, now: s.now().UTC(), requestID: newUUID(), svc: s3Service}
 	defer s.logCall(c)
 	defer s.recoverPanic(c)
 	s.serve(c)
@@ -144,7 +145,7 @@ func (s *Server) serve(c *call) {
 	c.body = body
 	c.svc = detectService(c.r, body)
 	if c.svc == s3Service {
-		c.requestID = newS3RequestID()
+		c.requestID, c.hostID = newS3RequestID(), newS3HostID()
 	}
 	if readErr != nil {
 		c.writeError(bodyError(c.svc, readErr, s.maxBody))
@@ -152,9 +153,14 @@ func (s *Server) serve(c *call) {
 	}
 	c.op = c.svc.operationName(c)
 
+	a, secret, prob := s.authenticate(c)
+	if prob != nil {
+		c.writeError(c.svc.authError(prob, c))
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if prob := s.authenticate(c); prob != nil {
+	if prob := s.bindCaller(c, a, secret); prob != nil {
 		c.writeError(c.svc.authError(prob, c))
 		return
 	}

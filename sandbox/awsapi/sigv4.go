@@ -201,7 +201,9 @@ type signatureResult struct {
 // The signer never signs User-Agent, X-Amzn-Trace-Id, Expect or
 // Transfer-Encoding, so a client that signed one of those cannot be verified.
 // One signer serves every request: it caches the signing key derived for
-// each access key, region and service, per day.
+// an access key id, region and service for the day. The cache does not look
+// at the secret, which is safe because an access key id never gets another
+// secret in a state file.
 func resign(ctx context.Context, signer *v4.Signer, r *http.Request, a authorization, secret, payload string, t time.Time, s3 bool) (signatureResult, error) {
 	clone := signedCopy(r, a)
 	var res signatureResult
