@@ -2,9 +2,6 @@ package instructorcmd
 
 import (
 	"context"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -15,19 +12,12 @@ import (
 // Main runs the instructor command with the process's arguments and returns
 // the exit code.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	f := cmdutil.NewFactory("instructor")
-	return Execute(ctx, f, os.Args[1:])
+	return cmdutil.Main("instructor", NewCmdRoot)
 }
 
 // Execute runs the instructor command with args and returns the exit code.
 func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	root := NewCmdRoot(f)
-	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	cmdutil.PrintError(f.IO.ErrOut, f.AppName, err)
-	return cmdutil.ExitCode(err)
+	return cmdutil.Execute(ctx, f, NewCmdRoot(f), args)
 }
 
 // NewCmdRoot returns the instructor command with all its subcommands.
@@ -46,12 +36,8 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 			  1  test: at least one step is not proven
 			  2  error: bad input, a broken sandbox, a missing git
 		`),
-		SilenceErrors: true,
-		SilenceUsage:  true,
 	}
-	root.SetOut(f.IO.Out)
-	root.SetErr(f.IO.ErrOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
+	cmdutil.SetUpRoot(f, root)
 	root.AddCommand(
 		NewCmdReset(f, nil),
 		NewCmdTest(f, nil),
