@@ -33,6 +33,8 @@ type statusReport struct {
 	NextCommand string       `json:"next_command"`
 	Learner     string       `json:"learner"`
 	SandboxDir  string       `json:"sandbox_dir"`
+	// AWSRequestLog is the local endpoint's request log, empty in real-AWS mode.
+	AWSRequestLog string `json:"aws_request_log"`
 	// Bypasses are the secrets allowed through the fork's push protection,
 	// oldest first, expired ones included.
 	Bypasses []statusBypass `json:"bypasses"`
@@ -96,6 +98,9 @@ func statusRun(opts *StatusOptions) error {
 
 func buildStatus(s *session.Session) statusReport {
 	report := statusReport{Steps: []statusStep{}, Learner: s.Sandbox.Config.Learner, SandboxDir: s.Sandbox.Dir}
+	if s.Sandbox.Config.AWSMode == sandbox.AWSLocal {
+		report.AWSRequestLog = s.Sandbox.AWSRequestLogPath()
+	}
 	for _, step := range s.Workshop.Steps {
 		report.Steps = append(report.Steps, statusStep{ID: step.ID, Title: step.Title, Done: s.Progress.Done(step.ID)})
 	}
@@ -132,7 +137,11 @@ func statusBypasses(sb *sandbox.Sandbox, now time.Time) ([]statusBypass, error) 
 }
 
 func printStatus(w io.Writer, s *session.Session, report statusReport) {
-	fmt.Fprintf(w, "%s\nlearner: %s\nsandbox: %s\n\n", s.Workshop.Title, report.Learner, report.SandboxDir)
+	fmt.Fprintf(w, "%s\nlearner: %s\nsandbox: %s\n", s.Workshop.Title, report.Learner, report.SandboxDir)
+	if report.AWSRequestLog != "" {
+		fmt.Fprintf(w, "AWS request log: %s\n", report.AWSRequestLog)
+	}
+	fmt.Fprintln(w)
 	for i, step := range report.Steps {
 		mark := "[ ]"
 		if step.Done {
