@@ -63,8 +63,8 @@ func (im *importer) commit(ref, message string, from, merge int, ops []fileOp) i
 	mark := im.next
 	im.next++
 	im.clock += 97
-	who := fmt.Sprintf("Bench Author <bench@example.test> %d +0000", im.clock)
-	fmt.Fprintf(im.w, "commit %s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n%s\n", ref, mark, who, who, len(message), message)
+	signature := fmt.Sprintf("Bench Author <bench@example.test> %d +0000", im.clock)
+	fmt.Fprintf(im.w, "commit %s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n%s\n", ref, mark, signature, signature, len(message), message)
 	if from > 0 {
 		fmt.Fprintf(im.w, "from :%d\n", from)
 	}

@@ -9,6 +9,10 @@ import (
 // printReport writes the results as Markdown.
 func printReport(w io.Writer, machine string, reports []*repoReport) {
 	fmt.Fprintf(w, "Machine: %s.\n\n", machine)
+	for _, r := range reports {
+		fmt.Fprintf(w, "- %s repository: %s.\n", r.name, r.build)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| repository | commits | tool and options | wall time | CPU time | findings (locations) | distinct secrets |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, r := range reports {
@@ -21,8 +25,8 @@ func printReport(w io.Writer, machine string, reports []*repoReport) {
 	for _, r := range reports {
 		ours := r.scans[0]
 		for _, s := range r.scans[1:] {
-			fmt.Fprintf(w, "- %s: workshop scan took %.2fx less wall time than `%s %s`.\n",
-				r.name, s.wall.Seconds()/ours.wall.Seconds(), s.tool, s.options)
+			fmt.Fprintf(w, "- %s: `%s %s` took %.1f times the wall time of workshop scan.\n",
+				r.name, s.tool, s.options, s.wall.Seconds()/ours.wall.Seconds())
 		}
 	}
 	for _, r := range reports {

@@ -26,14 +26,26 @@ type planted struct {
 	value  string // the value a gitleaks finding must contain; never printed
 }
 
+// sourceFile is a file of real code: its path in the repository and its
+// lines.
+type sourceFile struct {
+	path  string
+	lines []string
+}
+
+// addShare is the percentage of commits that add a file; the others edit a
+// few lines of one.
+const addShare = 15
+
 // synthetic builds the generated repository: real Go source files from
-// GOROOT edited by many small commits, with fake secrets planted among them.
+// GOROOT, added and edited by many small commits, with fake secrets planted
+// among them.
 type synthetic struct {
 	im      *importer
 	rng     *mrand.Rand
-	files   []string          // paths in the repository
+	files   []string            // paths in the repository
 	content map[string][]string // path to its lines
-	pool    [][]string          // lines of source files that edits copy from
+	pool    []sourceFile        // files that edits copy lines from and additions add
 	head    int                 // mark of the tip of main
 	planted []planted
 }
@@ -52,6 +64,7 @@ func buildSynthetic(ctx context.Context, repo, goroot string, commits int) ([]pl
 	if err := s.seed(sources); err != nil {
 		return nil, err
 	}
+
 	plan := s.plan(commits)
 	for i := 1; i <= commits; i++ {
 		if action, ok := plan[i]; ok {
@@ -60,8 +73,13 @@ func buildSynthetic(ctx context.Context, repo, goroot string, commits int) ([]pl
 			}
 			continue
 		}
-		s.edit(i)
+		if s.rng.IntN(100) < addShare {
+			s.add(i)
+		} else {
+			s.edit(i)
+		}
 	}
+
 	ids, err := im.finish()
 	if err != nil {
 		return nil, err
@@ -89,7 +107,7 @@ func goSources(dir string) ([]string, error) {
 }
 
 // seed commits 300 source files, and keeps 3,000 more as the pool that
-// edits copy lines from.
+// edits copy lines from and additions add.
 func (s *synthetic) seed(sources []string) error {
 	var ops []fileOp
 	step := max(1, len(sources)/3300)
@@ -99,16 +117,14 @@ func (s *synthetic) seed(sources []string) error {
 			return err
 		}
 		lines := splitLines(string(data))
-		if len(s.files) < 300 && len(data) < 64<<10 {
-			path := "src/" + filepath.Base(filepath.Dir(sources[i])) + "/" + filepath.Base(sources[i])
-			if _, dup := s.content[path]; !dup {
-				s.files = append(s.files, path)
-				s.content[path] = lines
-				ops = append(ops, fileOp{path, s.im.blob(data)})
-				continue
-			}
+		path := "src/" + filepath.Base(filepath.Dir(sources[i])) + "/" + filepath.Base(sources[i])
+		if _, dup := s.content[path]; !dup && len(s.files) < 300 && len(data) < 64<<10 {
+			s.files = append(s.files, path)
+			s.content[path] = lines
+			ops = append(ops, fileOp{path, s.im.blob(data)})
+			continue
 		}
-		s.pool = append(s.pool, lines)
+		s.pool = append(s.pool, sourceFile{path: path, lines: lines})
 	}
 	s.head = s.im.commit("refs/heads/main", "Import the sources", 0, 0, ops)
 	return nil
@@ -119,13 +135,26 @@ func (s *synthetic) seed(sources []string) error {
 func (s *synthetic) edit(i int) {
 	path := s.files[s.rng.IntN(len(s.files))]
 	lines := s.content[path]
-	from := s.pool[s.rng.IntN(len(s.pool))]
+	from := s.pool[s.rng.IntN(len(s.pool))].lines
 	n := 1 + s.rng.IntN(6)
 	at := s.rng.IntN(len(lines))
 	start := s.rng.IntN(max(1, len(from)-n))
 	insert := from[start:min(len(from), start+n)]
 	updated := slices.Concat(lines[:at], insert, lines[min(len(lines), at+n):])
 	s.commitFile(fmt.Sprintf("Edit %s (change %d)", filepath.Base(path), i), path, updated)
+}
+
+// add commits a file of the pool at a path not used yet.
+func (s *synthetic) add(i int) {
+	src := s.pool[i%len(s.pool)]
+	path := src.path
+	for n := 2; ; n++ {
+		if _, used := s.content[path]; !used {
+			break
+		}
+		path = fmt.Sprintf("%s/v%d/%s", filepath.Dir(src.path), n, filepath.Base(src.path))
+	}
+	s.commitFile(fmt.Sprintf("Add %s (change %d)", filepath.Base(path), i), path, slices.Clone(src.lines))
 }
 
 func (s *synthetic) commitFile(message, path string, lines []string) {

@@ -53,7 +53,7 @@ func buildTools(ctx context.Context, dir, moduleRoot string) (*tools, error) {
 	return &tools{gitleaks: filepath.Join(gobin, "gitleaks"), workshop: filepath.Join(gobin, "workshop"), env: env, dir: home}, nil
 }
 
-// location is where a finding is: commit, path and 1-based line.
+// location is the commit, path and 1-based line of a finding.
 type location struct {
 	commit, path string
 	line         int
@@ -147,7 +147,20 @@ func (t *tools) scanGitleaks(ctx context.Context, repo, logOpts string) (*scanRe
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(report)
+
+	res, err := readGitleaksReport(report)
+	if err != nil {
+		return nil, err
+	}
+	res.options, res.wall, res.cpu = options, wall, cpu
+	return res, nil
+}
+
+// readGitleaksReport counts the findings of a gitleaks JSON report and
+// notes their locations. Distinct secrets are told apart by a hash of rule
+// and value, so that no value is kept.
+func readGitleaksReport(path string) (*scanResult, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read the gitleaks report: %w", err)
 	}
@@ -158,7 +171,7 @@ func (t *tools) scanGitleaks(ctx context.Context, repo, logOpts string) (*scanRe
 	if err := json.Unmarshal(data, &findings); err != nil {
 		return nil, fmt.Errorf("parse the gitleaks report: %w", err)
 	}
-	res := &scanResult{tool: "gitleaks git", options: options, wall: wall, cpu: cpu, findings: len(findings), locations: map[location]bool{}}
+	res := &scanResult{tool: "gitleaks git", findings: len(findings), locations: map[location]bool{}}
 	distinct := map[[32]byte]bool{}
 	for _, f := range findings {
 		distinct[sha256.Sum256([]byte(f.RuleID+"\x00"+f.Secret))] = true

@@ -19,7 +19,7 @@ const (
 	MaxReadBytes    = 32 << 20
 )
 
-// DirResult is what ScanDir found.
+// DirResult is the outcome of ScanDir.
 type DirResult struct {
 	// Findings are sorted by path, then position. Paths are relative to
 	// the scanned folder, with forward slashes.

@@ -19,4 +19,12 @@
 // Findings never carry a full secret: Redacted keeps at most the first four
 // characters, Excerpt is a short window of the line with every secret on it
 // redacted, and SecretID is a one-way hash.
+//
+// gitleaks runs its rules on whole fragments of text, which is slow on
+// ordinary code. A Scanner finds every rule's keywords in one Aho-Corasick
+// pass and hands gitleaks only the lines where a match of the rule can lie,
+// after a quick test of the rule's regular expression there; it decodes
+// only the lines that hold text gitleaks' decoder would decode. ScanDir
+// scans a folder on every CPU, and ScanVersion scans a new version of a
+// file by rescanning only the lines that changed.
 package secretscan

@@ -1,13 +1,12 @@
 package secretscan
 
-import (
-	"encoding/base64"
-	"strings"
-)
+import "strings"
 
-// encodedLines returns a decoding window for each line of region r that
+// scanRuns returns a decoding window for each line of region r that
 // gitleaks' decoder (v8.30.1, detect/codec) may find an encoded segment in.
-// Such a line holds one of:
+// When candidates is set, it also returns the secret access key candidates
+// of the region (see secretKeyRuns), found in the same pass. A line gets a
+// window when it contains one of:
 //
 //   - a percent escape of a printable character, such as %2F;
 //   - a unicode escape (\u0041 or U+0041);
@@ -19,8 +18,9 @@ import (
 // The test is a necessary condition of the decoder's: a line it rejects
 // yields no segment, so only the lines it accepts need the slow decoding
 // passes.
-func encodedLines(text string, r region) []window {
+func scanRuns(text string, r region, candidates bool) ([]window, []match) {
 	var ws []window
+	var keys []match
 	mark := func(pos int) {
 		start := lineStart(text, pos)
 		if n := len(ws); n > 0 && ws[n-1].start == start {
@@ -39,6 +39,9 @@ func encodedLines(text string, r region) []window {
 			if (j-i >= 16 && decodableRun(text, i, j)) || hasCodePoint(text[i:j]) {
 				mark(i)
 			}
+			if candidates && j-i >= 40 {
+				keys = append(keys, secretKeyRuns(text, i, j, r.end)...)
+			}
 			i = j
 			continue
 		case c == '%' && isPercentEscape(text, i):
@@ -48,7 +51,7 @@ func encodedLines(text string, r region) []window {
 		}
 		i++
 	}
-	return ws
+	return ws, keys
 }
 
 // isPercentEscape reports whether text[i:] starts with % and two hex
@@ -85,13 +88,16 @@ func hasCodePoint(run string) bool {
 	return false
 }
 
-// decodableRun tests the run line[i:j]. The decoder's match may take a run
-// of hex digits out of it first, so a long enough hex part counts as well.
+// decodableRun tests the run line[i:j] as the decoder does: a run with a
+// decimal digit or one of +/-_ that decodes to printable ASCII in the
+// standard alphabet, padding included, or, without padding, in the URL
+// alphabet. The decoder's match may take a run of hex digits out of it
+// first, so a long enough hex part counts as well.
 func decodableRun(line string, i, j int) bool {
-	if hasLongHexRun(line[i:j]) {
+	run := line[i:j]
+	if hasLongHexRun(run) {
 		return true
 	}
-	run := line[i:j]
 	if !strings.ContainsAny(run, "0123456789+/-_") {
 		return false
 	}
@@ -99,25 +105,48 @@ func decodableRun(line string, i, j int) bool {
 	for k := j; k < len(line) && k < j+2 && line[k] == '='; k++ {
 		padded = line[i : k+1]
 	}
-	return decodesPrintable(base64.StdEncoding, padded) || decodesPrintable(base64.RawURLEncoding, run)
+	if len(padded) > len(run) {
+		return len(padded)%4 == 0 && printableBase64(strings.TrimRight(padded, "="), &stdBase64)
+	}
+	return len(run)%4 == 0 && printableBase64(run, &stdBase64) || len(run)%4 != 1 && printableBase64(run, &urlBase64)
 }
 
-func decodesPrintable(enc *base64.Encoding, s string) bool {
-	var stack [512]byte
-	buf := stack[:]
-	if n := enc.DecodedLen(len(s)); n > len(buf) {
-		buf = make([]byte, n)
-	}
-	n, err := enc.Decode(buf, []byte(s))
-	if err != nil {
-		return false
-	}
-	for _, c := range buf[:n] {
-		if !isPrintable(c) {
+// printableBase64 reports whether s decodes to printable ASCII with the
+// given alphabet, ignoring the bits of an incomplete last byte as Go's
+// decoder does. It stops at the first byte that is not printable.
+func printableBase64(s string, alphabet *[256]int8) bool {
+	var acc uint32
+	bits := 0
+	for i := 0; i < len(s); i++ {
+		v := alphabet[s[i]]
+		if v < 0 {
 			return false
+		}
+		acc = acc<<6 | uint32(v)
+		bits += 6
+		if bits >= 8 {
+			bits -= 8
+			if !isPrintable(byte(acc >> bits)) {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// stdBase64 and urlBase64 map each byte to its value in the standard and
+// URL base64 alphabets, or -1.
+var stdBase64, urlBase64 = base64Values("+/"), base64Values("-_")
+
+func base64Values(last2 string) (values [256]int8) {
+	const first62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	for i := range values {
+		values[i] = -1
+	}
+	for i, c := range []byte(first62 + last2) {
+		values[c] = int8(i)
+	}
+	return values
 }
 
 // hasLongHexRun reports whether s holds 32 or more hex digits in a row with

@@ -27,7 +27,7 @@ func silenceGitleaksLog() {
 
 // patternDetector runs gitleaks' catalogue and the AWS candidate rules.
 // Normal lines are scanned only where a rule's keyword or encoded text can
-// produce a match (see keywordIndex and encodedLines), and long lines in
+// produce a match (see keywordIndex and scanRuns), and long lines in
 // windows around keywords.
 type patternDetector struct {
 	// detector runs every rule with decoding, on lines that hold encoded
@@ -225,10 +225,11 @@ func (p *patternDetector) pathAllowed(path string) bool {
 	return slices.ContainsFunc(p.pathAllowlists, func(a *config.Allowlist) bool { return a.PathAllowed(path) })
 }
 
-// matches returns every match in text with its offsets. Regions of normal
-// lines are scanned in windows around keywords and encoded text, and long
-// lines in windows around keywords.
-func (p *patternDetector) matches(ctx context.Context, path, text string) []match {
+// matches returns every match in text with its offsets, and the hits of
+// the keywords of wide rules. Regions
+// of normal lines are scanned in windows around keywords and encoded text,
+// and long lines in windows around keywords.
+func (p *patternDetector) matches(ctx context.Context, path, text string) ([]match, []wordHit) {
 	var all []match
 	budget := &windowBudget{blocking: blockingBudget, other: otherBudget}
 	finder := newWindowFinder(p.index, text)
@@ -237,7 +238,9 @@ func (p *patternDetector) matches(ctx context.Context, path, text string) []matc
 			all = append(all, p.longLineMatches(ctx, path, text, r, budget)...)
 			continue
 		}
-		for _, w := range finder.windows(r, path) {
+		windows, candidates := finder.windows(r, path)
+		all = append(all, candidates...)
+		for _, w := range windows {
 			d := p.plainDetector()
 			if w.decode {
 				d = p.detector
@@ -246,9 +249,8 @@ func (p *patternDetector) matches(ctx context.Context, path, text string) []matc
 				all = append(all, fragmentMatches(ctx, d, path, text, c)...)
 			}
 		}
-		all = append(all, secretKeyRuns(text, r.start, r.end)...)
 	}
-	return dedupeMatches(all)
+	return dedupeMatches(all), finder.wide
 }
 
 // fragmentMatches runs d on one fragment of text and returns the matches

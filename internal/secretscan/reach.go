@@ -26,15 +26,24 @@ type reach struct {
 	// lines is how many lines before and after the keyword's line a match
 	// can cover, or -1 when a match can hold any number of newlines.
 	lines int
-	// required are lower-case literals that every match contains. A rule
-	// of unbounded reach is run only on texts that hold all of them.
+	// wide marks a rule whose match can cover more than maxNarrowLines
+	// lines around its keyword. ScanVersion scans a text whole when such
+	// a rule may match across its change.
+	wide bool
+	// required are lower-case literals that every match of a wide rule
+	// contains. A rule of unbounded reach is run only on texts that hold
+	// all of them.
 	required []string
 }
 
+// maxNarrowLines is the most lines before or after its keyword's line that
+// a match of a rule that is not wide covers.
+const maxNarrowLines = 2
+
 // assignmentReach bounds the bytes from the end of a keyword to the start
-// of the value in a keyword-context rule: 20 name characters, 3 quotes or
-// spaces, an operator of up to 3 characters and 7 quotes, spaces or signs,
-// with room to spare.
+// of the value in a keyword-context rule. The rule allows 20 name
+// characters, 3 quotes or spaces, an operator of up to 3 characters and 7
+// quotes, spaces or signs; the bound leaves room to spare.
 const assignmentReach = 40
 
 // maxReachLines caps reach.lines. A rule whose match can cover more lines
@@ -52,15 +61,16 @@ func ruleReach(r config.Rule) reach {
 	}
 	re, err := syntax.Parse(src, syntax.Perl)
 	if err != nil {
-		// The rule compiled, so this cannot happen; scanning the whole
-		// text is the safe answer if it does.
+		// The rule compiled, so parsing cannot fail. If it does, treating
+		// the rule as unbounded keeps every match.
 		return reach{lines: -1}
 	}
 	rc := reach{regex: r.Regex, lines: innerNewlines(re)}
 	if rc.lines > maxReachLines {
 		rc.lines = -1
 	}
-	if rc.lines < 0 {
+	rc.wide = rc.lines < 0 || rc.lines > maxNarrowLines
+	if rc.wide {
 		rc.required = requiredLiterals(re)
 	}
 	return rc

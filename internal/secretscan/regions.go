@@ -137,7 +137,7 @@ func (p *patternDetector) longLineMatches(ctx context.Context, path, text string
 		f := fragment{start: r.start + w.start, end: r.start + w.end, limit: r.start + w.end}
 		out = append(out, fragmentMatches(ctx, p.detector, path, text, f)...)
 	}
-	return append(out, secretKeyRuns(text, r.start, r.end)...)
+	return append(out, secretKeyRuns(text, r.start, r.end, r.end)...)
 }
 
 // windowBudget is the bytes of windows a text's long lines may still use.
@@ -240,8 +240,9 @@ func mergeWindows(windows []span) []span {
 
 // secretKeyRuns finds the secret access key candidates in text[start:end]
 // without a regular expression: runs of exactly 40 characters of
-// A-Za-z0-9/+ that no base64 padding follows.
-func secretKeyRuns(text string, start, end int) []match {
+// A-Za-z0-9/+ that no base64 padding follows. A run that reaches end counts
+// when end is limit, the end of the region scanned.
+func secretKeyRuns(text string, start, end, limit int) []match {
 	var out []match
 	for i := start; i < end; {
 		if byteClasses[text[i]]&classBase64 == 0 {
@@ -252,7 +253,7 @@ func secretKeyRuns(text string, start, end int) []match {
 		for j < end && byteClasses[text[j]]&classBase64 != 0 {
 			j++
 		}
-		if j-i == 40 && (j == end || text[j] != '=') {
+		if j-i == 40 && (j == limit || text[j] != '=') {
 			out = append(out, match{
 				ruleID: candidateSecretKey, secret: text[i:j],
 				start: i, end: j, secretStart: i, secretEnd: j,
@@ -278,6 +279,9 @@ func asciiLower(s string) string {
 // dedupeMatches drops repeated matches of one rule at one place, which
 // overlapping fragments and windows produce.
 func dedupeMatches(matches []match) []match {
+	if len(matches) < 2 {
+		return matches
+	}
 	type key struct {
 		rule, secret string
 		start, end   int

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/zricethezav/gitleaks/v8/config"
 )
@@ -35,6 +36,9 @@ type keywordIndex struct {
 	scanAll bool
 	// pathOnly are the rules that match a file by its path alone.
 	pathOnly []config.Rule
+	// pathResults caches matchesPath for up to maxCachedPaths paths.
+	pathResults sync.Map
+	pathCount   atomic.Int64
 	// seen remembers which windows the rules' expressions match.
 	seen matchCache
 }
@@ -72,6 +76,11 @@ func newKeywordIndex(cfg config.Config) *keywordIndex {
 	return k
 }
 
+// wordHit is keyword number word found at [start, end).
+type wordHit struct {
+	word, start, end int
+}
+
 // ruleWindow is a window tested with a rule's regular expression.
 type ruleWindow struct {
 	regex *regexp.Regexp
@@ -89,6 +98,8 @@ type window struct {
 type windowFinder struct {
 	index *keywordIndex
 	text  string
+	// wide records the keyword hits of wide rules.
+	wide  []wordHit
 	lower []byte // text with ASCII letters in lower case, made on first use
 	// present caches, per required literal, whether the text contains it.
 	present map[string]bool
@@ -100,18 +111,25 @@ func newWindowFinder(index *keywordIndex, text string) *windowFinder {
 
 // windows returns the merged windows of region r: the lines around keyword
 // hits that a match of the hit's rules can cover, and the lines that hold
-// encoded text.
-func (f *windowFinder) windows(r region, path string) []window {
+// encoded text. It also returns the secret access key candidates of the
+// region, found in the same pass as the encoded text.
+func (f *windowFinder) windows(r region, path string) ([]window, []match) {
+	encoded, candidates := scanRuns(f.text, r, true)
 	if f.index.scanAll {
-		return []window{{span: span{r.start, r.end}, decode: true}}
+		return []window{{span: span{r.start, r.end}, decode: true}}, candidates
 	}
 	var ws []window
 	tested := map[ruleWindow]bool{}
 	f.index.auto.scanString(f.text[r.start:r.end], func(id, end int) bool {
 		end += r.start
 		start := end - len(f.index.words[id])
+		recorded := false
 		for _, j := range f.index.rules[id] {
 			rc := f.index.reaches[j]()
+			if rc.wide && !recorded {
+				f.wide = append(f.wide, wordHit{word: id, start: start, end: end})
+				recorded = true
+			}
 			w, ok := f.keywordWindow(rc, start, end)
 			if !ok {
 				continue
@@ -127,11 +145,11 @@ func (f *windowFinder) windows(r region, path string) []window {
 		}
 		return true
 	})
-	ws = append(ws, encodedLines(f.text, r)...)
+	ws = append(ws, encoded...)
 	if r.start == 0 && f.index.matchesPath(path) {
 		ws = append(ws, window{span: span{0, afterNewline(f.text, 0)}})
 	}
-	return mergeLineWindows(ws)
+	return mergeLineWindows(ws), candidates
 }
 
 // keywordWindow returns the lines a match of a rule with reach rc can cover
@@ -171,13 +189,23 @@ func (f *windowFinder) hasAll(literals []string) bool {
 	return true
 }
 
+// matchesPath reports whether a path-only rule matches path. Results are
+// cached, because a history scan tests each path many times.
 func (k *keywordIndex) matchesPath(path string) bool {
+	if v, ok := k.pathResults.Load(path); ok {
+		return v.(bool)
+	}
+	matched := false
 	for _, r := range k.pathOnly {
 		if r.Path.MatchString(path) {
-			return true
+			matched = true
+			break
 		}
 	}
-	return false
+	if k.pathCount.Add(1) <= maxCachedPaths {
+		k.pathResults.Store(path, matched)
+	}
+	return matched
 }
 
 // appendWindow appends w unless the last window already holds it, which is
@@ -244,16 +272,19 @@ func asciiLowerBytes(s string) []byte {
 	return b
 }
 
+// maxCachedPaths bounds the paths whose matchesPath result is cached.
+const maxCachedPaths = 1 << 16
+
 // Bounds of a matchCache: texts longer than maxCachedText are not kept,
 // and the cache is emptied when it holds maxCachedTexts entries.
 const (
 	maxCachedText  = 512
-	maxCachedTexts = 1 << 17
+	maxCachedTexts = 1 << 16
 )
 
 // matchCache remembers whether a rule's regular expression matches a text.
 // The versions of a file in a repository's history share most of their
-// lines, so a history scan asks about the same window again and again.
+// lines, so a history scan tests the same window again and again.
 type matchCache struct {
 	mu      sync.Mutex
 	matched map[matchKey]bool

@@ -11,6 +11,9 @@
 // and deletes it when the hook fails, so a blocked push leaves nothing in
 // the fork.
 //
+// ScanHistory applies the same scan to every commit reachable from any ref
+// of a repository, for `workshop scan --history`.
+//
 // Every push attempt is appended to push-protection/events.jsonl in the
 // fork; AllowSecret records bypasses in push-protection/bypasses.jsonl. Both
 // files are JSON Lines, written with single appends, and never hold a full

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -17,12 +18,12 @@ type HistoryOptions struct {
 	RepoDir string
 	// Scanner finds the secrets.
 	Scanner *secretscan.Scanner
-	// Workers is how many blobs are scanned at once; zero means one per
+	// Workers is how many objects are scanned at once; zero means one per
 	// CPU.
 	Workers int
 }
 
-// HistoryResult is what ScanHistory found.
+// HistoryResult is the outcome of ScanHistory.
 type HistoryResult struct {
 	// Findings are the secrets of every commit reachable from any ref,
 	// each at the commit that introduced it, in the order of the commits
@@ -36,24 +37,35 @@ type HistoryResult struct {
 }
 
 // ScanHistory scans every commit reachable from any ref of the repository
-// the way PreReceive scans a push: the files each commit introduces, its
-// message, author and committer, the names of the files it adds, and the
-// annotated tags the refs name. A secret that a file already held in a
-// parent commit is reported only at the commit that introduced it. Each
-// blob is read once and scanned once per path it appears under, by
-// opts.Workers goroutines.
+// the way PreReceive scans a push. It scans the files each commit
+// introduces, its message, author and committer, the names of the files it
+// adds, and the annotated tags the refs name. A secret that a file already
+// held in a parent commit is reported only at the commit that introduced
+// it.
+//
+// The work runs as a pipeline: one `git diff-tree --stdin` lists the files
+// of every commit, one `git cat-file --batch` reads each commit and each
+// blob once, and opts.Workers goroutines scan them, a blob once per path it
+// appears under.
 func ScanHistory(ctx context.Context, opts HistoryOptions) (*HistoryResult, error) {
 	if opts.RepoDir == "" || opts.Scanner == nil {
 		return nil, fmt.Errorf("scan history: missing repository or scanner")
 	}
-	h := &historyScan{git: gitcmd.Runner{}, repoDir: opts.RepoDir, scanner: opts.Scanner, workers: opts.Workers}
+	h := &historyScan{
+		git: gitcmd.Runner{}, repoDir: opts.RepoDir, scanner: opts.Scanner, workers: opts.Workers,
+		changes: map[string][]change{}, info: map[string][]secretscan.Finding{},
+		blobs: map[blobKey]blobResult{}, names: map[string][]secretscan.Finding{},
+		versions: newVersionStore(maxVersionBytes),
+	}
 	if h.workers <= 0 {
 		h.workers = runtime.NumCPU()
 	}
-	if err := h.list(ctx); err != nil {
-		return nil, err
+	out, err := h.git.Run(ctx, h.repoDir, "--git-dir", h.repoDir, "rev-list", "--all", "--topo-order")
+	if err != nil {
+		return nil, fmt.Errorf("list commits of %s: %w", h.repoDir, err)
 	}
-	if err := h.scanObjects(ctx); err != nil {
+	h.commits = strings.Fields(out)
+	if err := h.scanCommits(ctx); err != nil {
 		return nil, err
 	}
 	if err := h.scanTags(ctx); err != nil {
@@ -62,6 +74,11 @@ func ScanHistory(ctx context.Context, opts HistoryOptions) (*HistoryResult, erro
 	return h.assemble(), nil
 }
 
+// readers is how many `git cat-file` processes a history scan reads objects
+// with. Inflating objects is most of git's share of the work, and two
+// processes keep two cores busy.
+const readers = 2
+
 // historyScan holds the state of one ScanHistory call.
 type historyScan struct {
 	git     gitcmd.Runner
@@ -69,9 +86,9 @@ type historyScan struct {
 	scanner *secretscan.Scanner
 	workers int
 
-	commits []string            // parents first
-	changes map[string][]change // commit id to the files it introduces
-	paths   map[string][]string // blob id to the paths it is scanned under
+	commits  []string            // children first, as git reads packed objects fastest in that order
+	changes  map[string][]change // commit id to the files it introduces
+	versions *versionStore
 
 	mu       sync.Mutex
 	info     map[string][]secretscan.Finding // commit id to the findings in its message and author
@@ -80,166 +97,165 @@ type historyScan struct {
 	tagFinds []secretscan.Finding
 }
 
-// list finds the commits, the files each introduces and the blobs to read.
-func (h *historyScan) list(ctx context.Context) error {
-	out, err := h.git.Run(ctx, h.repoDir, "--git-dir", h.repoDir, "rev-list", "--all", "--topo-order", "--reverse")
-	if err != nil {
-		return fmt.Errorf("list commits of %s: %w", h.repoDir, err)
+// request is one object to read and scan: a commit with the names of the
+// files it adds, or a blob with the paths to scan it under. For each path,
+// related names another version of the file at that path, requested
+// before, whose scan the blob's scan starts from ("" for none).
+type request struct {
+	id      string
+	commit  bool
+	paths   []string
+	related []string
+}
+
+// scanCommits runs the pipeline: discover sends requests, readObjects
+// reads them and the workers scan what it read.
+func (h *historyScan) scanCommits(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	requests := make(chan request, 1024)
+	var discoverErr error
+	var discovering sync.WaitGroup
+	discovering.Add(1)
+	go func() {
+		defer discovering.Done()
+		defer close(requests)
+		if discoverErr = h.discover(ctx, requests); discoverErr != nil {
+			cancel()
+		}
+	}()
+
+	jobs := make(chan job, 4*h.workers)
+	var scanning sync.WaitGroup
+	for range h.workers {
+		scanning.Add(1)
+		go func() {
+			defer scanning.Done()
+			for j := range jobs {
+				h.scanJob(j)
+			}
+		}()
 	}
-	h.commits = strings.Fields(out)
-	h.changes, err = h.commitsChanges(ctx)
+	readErr := readObjectsSplit(ctx, h.repoDir, requests, jobs, readers)
+	if readErr != nil {
+		cancel()
+		for range requests { // let discover finish
+		}
+	}
+	close(jobs)
+	scanning.Wait()
+	discovering.Wait()
+	if discoverErr != nil {
+		return discoverErr
+	}
+	return readErr
+}
+
+// discover lists the files of every commit with one `git diff-tree
+// --stdin` and sends a request for each commit and for each blob, with the
+// paths it is new under.
+func (h *historyScan) discover(ctx context.Context, requests chan<- request) error {
+	input := strings.NewReader(strings.Join(h.commits, "\n") + "\n")
+	announced := map[string]bool{}
+	seen := map[blobKey]bool{}
+	send := func(commit string, changes []change) error {
+		h.changes[commit] = changes
+		announced[commit] = true
+		return h.sendRequests(ctx, requests, commit, changes, seen)
+	}
+	err := streamDiffTree(ctx, h.repoDir, input, send)
 	if err != nil {
 		return err
 	}
-	h.paths = map[string][]string{}
-	seen := map[blobKey]bool{}
-	add := func(blob, path string) {
-		if k := (blobKey{blob, path}); !seen[k] {
-			seen[k] = true
-			h.paths[blob] = append(h.paths[blob], path)
-		}
-	}
 	for _, id := range h.commits {
-		for _, c := range h.changes[id] {
-			add(c.blob, c.path)
-			for _, p := range c.parents {
-				add(p, c.path)
+		if !announced[id] {
+			if err := send(id, nil); err != nil {
+				return err
 			}
 		}
 	}
 	return nil
 }
 
-// commitsChanges runs one `git diff-tree --stdin` over every commit.
-func (h *historyScan) commitsChanges(ctx context.Context) (map[string][]change, error) {
-	if len(h.commits) == 0 {
-		return map[string][]change{}, nil
-	}
-	input := []byte(strings.Join(h.commits, "\n") + "\n")
-	out, err := h.git.RunBytes(ctx, h.repoDir, input, "--git-dir", h.repoDir, "diff-tree", "--stdin",
-		"-r", "-z", "--raw", "--no-abbrev", "-M", "--root", "-c")
-	if err != nil {
-		return nil, fmt.Errorf("list files of the commits of %s: %w", h.repoDir, err)
-	}
-	changes, err := parseDiffTreeStdin(string(out))
-	if err != nil {
-		return nil, fmt.Errorf("list files of the commits of %s: %w", h.repoDir, err)
-	}
-	return changes, nil
-}
-
-// parseDiffTreeStdin splits `git diff-tree --stdin -z --raw` output, where
-// each commit id, ended by NUL, precedes the entries of that commit.
-func parseDiffTreeStdin(out string) (map[string][]change, error) {
-	changes := map[string][]change{}
-	fields := strings.Split(out, "\x00")
-	commit := ""
-	for i := 0; i < len(fields); {
-		f := fields[i]
-		if !strings.HasPrefix(f, ":") {
-			if f != "" {
-				commit = f
-				changes[commit] = nil
-			}
-			i++
-			continue
+// sendRequests sends the request of a commit and of the blobs its changes
+// name that were not requested under the same path before. The new blob
+// comes first. The blobs of the parents follow; they hold the secrets
+// already there and are scanned starting from the new blob's scan.
+func (h *historyScan) sendRequests(ctx context.Context, requests chan<- request, commit string, changes []change, seen map[blobKey]bool) error {
+	out := []request{{id: commit, commit: true}}
+	index := map[string]int{} // blob id to its request in out
+	add := func(blob, path, related string) {
+		k := blobKey{blob, path}
+		if seen[k] {
+			return
 		}
-		n := 2
-		if isRenameOrCopy(f) {
-			n = 3
+		seen[k] = true
+		h.versions.expect(k)
+		i, ok := index[blob]
+		if !ok {
+			i = len(out)
+			index[blob] = i
+			out = append(out, request{id: blob})
 		}
-		if i+n > len(fields) {
-			return nil, fmt.Errorf("git diff-tree entry %q lacks its path", f)
+		out[i].paths = append(out[i].paths, path)
+		out[i].related = append(out[i].related, related)
+	}
+	for _, c := range changes {
+		if c.newPath {
+			out[0].paths = append(out[0].paths, c.path)
 		}
-		entry, err := parseRawDiff(strings.Join(fields[i:i+n], "\x00") + "\x00")
-		if err != nil {
-			return nil, err
+		add(c.blob, c.path, "")
+		for _, p := range c.parents {
+			add(p, c.path, c.blob)
 		}
-		changes[commit] = append(changes[commit], entry...)
-		i += n
 	}
-	return changes, nil
-}
-
-// job is one object to scan, sent from the reader to the workers.
-type job struct {
-	id  string
-	obj object
-}
-
-// scanObjects reads every commit and blob once and scans them on workers.
-func (h *historyScan) scanObjects(ctx context.Context) error {
-	h.info = map[string][]secretscan.Finding{}
-	h.blobs = map[blobKey]blobResult{}
-	h.names = map[string][]secretscan.Finding{}
-	ids := make([]string, 0, len(h.commits)+len(h.paths))
-	ids = append(ids, h.commits...)
-	for blob := range h.paths {
-		ids = append(ids, blob)
-	}
-
-	jobs := make(chan job, 4*h.workers)
-	var wg sync.WaitGroup
-	for range h.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				h.scanJob(j)
-			}
-		}()
-	}
-	err := streamObjects(ctx, h.repoDir, ids, maxBlobBytes, func(id string, obj object) error {
+	for _, r := range out {
 		select {
-		case jobs <- job{id, obj}:
-			return nil
+		case requests <- r:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-	})
-	close(jobs)
-	wg.Wait()
-	return err
+	}
+	return nil
+}
+
+// job is one object read, sent to the workers.
+type job struct {
+	request
+	obj object
 }
 
 func (h *historyScan) scanJob(j job) {
-	if j.obj.kind == "commit" {
-		h.scanCommitText(j.id, j.obj.data)
+	if j.commit {
+		h.scanCommitText(j.id, j.obj.data, j.paths)
 		return
 	}
-	for _, path := range h.paths[j.id] {
-		res := scanBlobData(h.scanner, path, j.obj)
+	for i, path := range j.paths {
+		k := blobKey{j.id, path}
+		res, version := scanBlobVersion(h.scanner, path, j.obj, h.versions.take(blobKey{j.related[i], path}))
 		h.mu.Lock()
-		h.blobs[blobKey{j.id, path}] = res
+		h.blobs[k] = res
 		h.mu.Unlock()
+		h.versions.put(k, version)
 	}
 }
 
 // scanCommitText scans a commit's message, author and committer, and the
 // names of the files it adds.
-func (h *historyScan) scanCommitText(id string, data []byte) {
+func (h *historyScan) scanCommitText(id string, data []byte, names []string) {
 	commit := parseCommit(id, data)
 	findings := h.scanner.Scan(PathCommitMessage, []byte(commit.message))
 	findings = append(findings, h.scanner.Scan(PathCommitAuthor, []byte("author "+commit.author+"\ncommitter "+commit.committer))...)
-	for i := range findings {
-		findings[i].Commit = id
-	}
-	var names []string
-	for _, c := range h.changes[id] {
-		if c.newPath {
-			names = append(names, c.path)
-		}
-	}
-	nameFindings := map[string][]secretscan.Finding{}
-	for _, name := range names {
-		nameFindings[name] = h.scanner.Scan(PathFileName, []byte(name))
+	nameFindings := make([][]secretscan.Finding, len(names))
+	for i, name := range names {
+		nameFindings[i] = h.scanner.Scan(PathFileName, []byte(name))
 	}
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.info[id] = findings
-	for name, fs := range nameFindings {
-		h.names[name] = fs
+	h.info[id] = withCommit(findings, id)
+	for i, name := range names {
+		h.names[name] = nameFindings[i]
 	}
 }
 
@@ -260,6 +276,7 @@ func (h *historyScan) scanTags(ctx context.Context) error {
 	if len(tags) == 0 {
 		return nil
 	}
+
 	objects, err := newObjectReader(ctx, h.repoDir)
 	if err != nil {
 		return err
@@ -278,14 +295,16 @@ func (h *historyScan) scanTags(ctx context.Context) error {
 	return err
 }
 
-// assemble puts the findings in commit order, each file's findings without
-// the secrets its parents already held.
+// assemble puts the findings in commit order, parents first, each file's
+// findings without the secrets its parents already held.
 func (h *historyScan) assemble() *HistoryResult {
-	res := &HistoryResult{Commits: len(h.commits), Blobs: len(h.paths)}
+	res := &HistoryResult{Commits: len(h.commits)}
+	distinct := map[string]bool{}
 	skipped := map[string]bool{}
-	for _, id := range h.commits {
+	for _, id := range slices.Backward(h.commits) {
 		res.Findings = append(res.Findings, h.info[id]...)
 		for _, c := range h.changes[id] {
+			distinct[c.blob] = true
 			if c.newPath {
 				res.Findings = append(res.Findings, withCommit(h.names[c.path], id)...)
 			}
@@ -300,6 +319,7 @@ func (h *historyScan) assemble() *HistoryResult {
 			res.Findings = append(res.Findings, withCommit(newSecrets(blob.findings, h.parentFindings(c)), id)...)
 		}
 	}
+	res.Blobs = len(distinct)
 	res.Findings = append(res.Findings, h.tagFinds...)
 	return res
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"strconv"
 	"strings"
 )
 
@@ -55,30 +54,9 @@ func (r *objectReader) read(id string, limit int64) (object, error) {
 	if _, err := io.WriteString(r.stdin, id+"\n"); err != nil {
 		return object{}, r.fail(id, err)
 	}
-
-	header, err := r.stdout.ReadString('\n')
-	if err != nil {
-		return object{}, r.fail(id, err)
-	}
-	fields := strings.Fields(header)
-	if len(fields) == 2 && fields[1] == "missing" {
-		return object{}, fmt.Errorf("read object %s in %s: not found", id, r.repoDir)
-	}
-	if len(fields) != 3 {
-		return object{}, fmt.Errorf("read object %s in %s: unexpected git cat-file output %q", id, r.repoDir, header)
-	}
-	size, err := strconv.ParseInt(fields[2], 10, 64)
-	if err != nil {
-		return object{}, fmt.Errorf("read object %s in %s: invalid size %q", id, r.repoDir, fields[2])
-	}
-
-	obj := object{kind: fields[1], size: size}
-	if size > limit {
-		_, err = io.CopyN(io.Discard, r.stdout, size+1)
-	} else {
-		obj.data = make([]byte, size+1)
-		_, err = io.ReadFull(r.stdout, obj.data)
-		obj.data = obj.data[:size]
+	obj, err := readObject(r.stdout, limit)
+	if errors.Is(err, errObjectMissing) {
+		return object{}, fmt.Errorf("read object %s in %s: %w", id, r.repoDir, err)
 	}
 	if err != nil {
 		return object{}, r.fail(id, err)

@@ -45,7 +45,8 @@ type blobKey struct{ blob, path string }
 
 type blobResult struct {
 	findings []secretscan.Finding
-	skipped  string // the reason the pattern rules did not run, or ""
+	skipped  string              // the reason the pattern rules did not run, or ""
+	version  *secretscan.Version // for scanning another version of the file, or nil
 }
 
 // pushedRefs maps each commit or tag id with findings to the refs whose
@@ -166,27 +167,33 @@ func (s *pushScan) scanChange(commit string, c change) error {
 	if c.newPath {
 		s.addFileName(commit, c.path)
 	}
-	res, err := s.scanBlob(c.blob, c.path)
+	var old []secretscan.Finding
+	var prev *secretscan.Version
+	for i, p := range c.parents {
+		parent, err := s.scanBlob(p, c.path, nil)
+		if err != nil {
+			return err
+		}
+		old = append(old, parent.findings...)
+		if i == 0 {
+			prev = parent.version
+		}
+	}
+	res, err := s.scanBlob(c.blob, c.path, prev)
 	if err != nil {
 		return err
 	}
 	if res.skipped != "" {
 		s.addSkipped(fmt.Sprintf("%s in %s (%s)", c.path, shortID(commit), res.skipped))
 	}
-	var old []secretscan.Finding
-	for _, p := range c.parents {
-		parent, err := s.scanBlob(p, c.path)
-		if err != nil {
-			return err
-		}
-		old = append(old, parent.findings...)
-	}
 	s.result.Findings = append(s.result.Findings, withCommit(newSecrets(res.findings, old), commit)...)
 	return nil
 }
 
 // scanBlob scans a blob once per path; gitleaks' rules depend on the path.
-func (s *pushScan) scanBlob(blob, path string) (blobResult, error) {
+// With prev, the Version of another version of the file, only the lines
+// that differ from it are scanned.
+func (s *pushScan) scanBlob(blob, path string, prev *secretscan.Version) (blobResult, error) {
 	key := blobKey{blob, path}
 	if res, ok := s.blobs[key]; ok {
 		return res, nil
@@ -195,7 +202,8 @@ func (s *pushScan) scanBlob(blob, path string) (blobResult, error) {
 	if err != nil {
 		return blobResult{}, err
 	}
-	res := scanBlobData(s.scanner, path, obj)
+	res, version := scanBlobVersion(s.scanner, path, obj, prev)
+	res.version = version
 	s.blobs[key] = res
 	return res, nil
 }
@@ -216,6 +224,17 @@ func scanBlobData(scanner *secretscan.Scanner, path string, obj object) blobResu
 		res.findings = scanner.Scan(path, obj.data)
 	}
 	return res
+}
+
+// scanBlobVersion is scanBlobData for a blob that is a version of the file
+// at path whose previous version prev has, scanning only what changed. It
+// returns the blob's Version too, nil when the pattern rules did not run.
+func scanBlobVersion(scanner *secretscan.Scanner, path string, obj object, prev *secretscan.Version) (blobResult, *secretscan.Version) {
+	if obj.data == nil || len(obj.data) > maxPatternBytes || secretscan.IsBinary(obj.data) {
+		return scanBlobData(scanner, path, obj), nil
+	}
+	findings, version := scanner.ScanVersion(path, obj.data, prev)
+	return blobResult{findings: findings}, version
 }
 
 // addText scans text that is not a file, such as a commit message.
