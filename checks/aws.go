@@ -35,8 +35,8 @@ func apiErrorCode(err error) string {
 	return ""
 }
 
-// serviceAnswer turns an SDK error into the AWS error code it carries, or a
-// tool error when the service did not answer at all.
+// serviceAnswer returns the AWS error code an SDK error carries, or a tool
+// error when no response came back from the service.
 func serviceAnswer(op string, err error) (code string, toolErr error) {
 	if err == nil {
 		return "", nil
@@ -48,7 +48,7 @@ func serviceAnswer(op string, err error) (code string, toolErr error) {
 }
 
 // configFor returns an SDK configuration signing with the pair, marked as
-// the checks' own so the request log tells it from the learner's requests.
+// the checks' own so the request log can separate it from the learner's requests.
 func (e *Env) configFor(id, secret string) aws.Config {
 	cfg := e.Sandbox.AWSConfigFor(id, secret)
 	cfg.AppID = checkAppID

@@ -4,8 +4,8 @@
 //
 // A check returns a [Result] with one [Item] per sub-check, each with its
 // evidence and a hint. A learner's unfinished step is a failed Result, not an
-// error; an error means the tool itself could not look (no git, a broken
-// sandbox, an endpoint that is down).
+// error. An error means the tool itself could not look: no git, a broken
+// sandbox, or an endpoint that is down.
 //
 // Each step also carries its reference solution and plausible wrong
 // solutions, which `instructor test` uses to prove that every check fails

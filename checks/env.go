@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +33,8 @@ const pythonTimeout = 30 * time.Second
 // the endpoint), as opposed to a learner's unfinished step.
 var ErrToolFailed = errors.New("tool failed")
 
-// Env is what checks and solutions work on.
+// Env is the environment checks and solutions run in: the sandbox and the
+// tools they drive.
 type Env struct {
 	Sandbox *sandbox.Sandbox
 	Git     gitcmd.Runner
@@ -85,8 +87,8 @@ type configInfo struct {
 	Caught      []string          `json:"caught"`
 }
 
-func (c *configInfo) calls(name string) bool   { return contains(c.Calls, name) }
-func (c *configInfo) catches(name string) bool { return contains(c.Caught, name) }
+func (c *configInfo) calls(name string) bool   { return slices.Contains(c.Calls, name) }
+func (c *configInfo) catches(name string) bool { return slices.Contains(c.Caught, name) }
 
 // inspectConfig parses source (config.py's content) with Python's own parser.
 func (e *Env) inspectConfig(ctx context.Context, source []byte) (*configInfo, error) {
@@ -101,7 +103,7 @@ func (e *Env) inspectConfig(ctx context.Context, source []byte) (*configInfo, er
 	return &info, nil
 }
 
-// importedConfig is what `import config` left in the module.
+// importedConfig holds the key values that `import config` left in the module.
 type importedConfig struct {
 	Error           *string `json:"error"`
 	AccessKeyID     string  `json:"access_key_id"`
@@ -139,15 +141,6 @@ func (e *Env) issuedValues() ([]secretscan.Value, error) {
 		return nil, fmt.Errorf("%w: %v", ErrToolFailed, err)
 	}
 	return values, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func lastLine(s string) string {

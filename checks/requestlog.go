@@ -8,7 +8,7 @@ import (
 )
 
 // checkAppID is added to the user agent of the checks' own AWS requests, so
-// the request log tells them apart from the learner's.
+// the request log can separate them from the learner's.
 const checkAppID = "workshop-check"
 
 // learnerRequests reads the local endpoint's request log, leaving out the

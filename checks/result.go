@@ -12,7 +12,7 @@ type Item struct {
 	// key that survives only in the reflog.
 	Warning  bool   `json:"warning,omitempty"`
 	Evidence string `json:"evidence"`
-	// Hint says how to fix a failed item, or how to clear a warning.
+	// Hint explains how to fix a failed item, or how to clear a warning.
 	Hint string `json:"hint"`
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -15,7 +16,7 @@ import (
 type storedPair struct {
 	ID     string
 	Secret string
-	// Problem says why the value is not a usable pair; empty when it is.
+	// Problem is the reason the value is not a usable pair, or empty when it is.
 	Problem string
 }
 
@@ -90,17 +91,17 @@ func checkStoreSecret(ctx context.Context, e *Env) (*Result, error) {
 			return nil, err
 		}
 		if !found {
-			if contains(names, name) {
+			if slices.Contains(names, name) {
 				problems = append(problems, name+": no current value")
 			}
 			continue
 		}
-		problem, err := e.pairProblem(ctx, parseStoredPair(value), appKeys)
+		pair := parseStoredPair(value)
+		problem, err := e.pairProblem(ctx, pair, appKeys)
 		if err != nil {
 			return nil, err
 		}
 		if problem == "" {
-			pair := parseStoredPair(value)
 			r.pass("a secret holds the active key pair as JSON", "secret %s: AWSCURRENT is JSON with %s = %s and a matching secret; the key is active", name, secretKeyID, keys.RedactID(pair.ID))
 			r.Facts[factSecretName] = name
 			return r.done(), nil
@@ -114,7 +115,7 @@ func checkStoreSecret(ctx context.Context, e *Env) (*Result, error) {
 	}
 	name := e.Sandbox.Config.SuggestedSecretName
 	hint := fmt.Sprintf("Store the working pair from config.py: `aws secretsmanager create-secret --name %s --secret-string '{\"%s\":\"...\",\"%s\":\"...\"}'`.", name, secretKeyID, secretKeySecret)
-	if contains(names, name) {
+	if slices.Contains(names, name) {
 		hint = fmt.Sprintf("The secret %s exists: give it a new value with `aws secretsmanager put-secret-value --secret-id %s --secret-string '{\"%s\":\"...\",\"%s\":\"...\"}'`.", name, name, secretKeyID, secretKeySecret)
 	}
 	r.fail("a secret holds the active key pair as JSON", hint, "%s", evidence)

@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/secretslab/workshop/internal/gitcmd"
@@ -87,7 +88,7 @@ func (e *Env) namedSecret(ctx context.Context, candidates []string) (string, err
 		return "", err
 	}
 	for _, s := range candidates {
-		if contains(names, s) {
+		if slices.Contains(names, s) {
 			return s, nil
 		}
 		if strings.Contains(s, ":secretsmanager:") {

@@ -57,7 +57,7 @@ type Config struct {
 	AppUser string `json:"app_iam_user"`
 
 	// FakeAccessKeyID and FakeSecretAccessKey are the invalid pair the
-	// learner hardcodes in the first step. No endpoint knows them.
+	// learner hardcodes in the first step. No endpoint accepts them.
 	FakeAccessKeyID     string `json:"fake_access_key_id"`
 	FakeSecretAccessKey string `json:"fake_secret_access_key"`
 

@@ -20,8 +20,8 @@ const (
 	ExitFailure = 2
 )
 
-// ExitError ends a command with Code after the command has printed what it
-// had to say; Main prints nothing more for it.
+// ExitError ends a command with Code after the command has printed its own
+// output, so PrintError adds nothing for it.
 type ExitError struct {
 	Code int
 }

@@ -66,7 +66,7 @@ func NewCmdReset(f *cmdutil.Factory, runF func(*ResetOptions) error) *cobra.Comm
 	return cmd
 }
 
-// resetTarget is what reset knows of the sandbox it replaces.
+// resetTarget describes the sandbox that reset replaces.
 type resetTarget struct {
 	dir     string
 	learner string
